@@ -1,0 +1,1 @@
+# the simulated library sources

@@ -1,0 +1,1 @@
+# tape_drive.cpp, media_changer.cpp

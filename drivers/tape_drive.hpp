@@ -1,0 +1,118 @@
+#pragma once
+// SSC tape drive, written only against hal::ScsiTransport. It interprets
+// sense: early warning, filemark and end of data are outcomes, not errors.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hal/result.hpp"
+#include "hal/scsi_transport.hpp"
+
+namespace tg::drivers {
+
+struct DeviceIdentity {
+  std::uint8_t peripheral_type = 0;  // 0x01 tape, 0x08 changer
+  std::string vendor, product, revision;
+  std::string serial;                // VPD 0x80
+  std::vector<std::string> designators;  // VPD 0x83, printable form
+};
+
+struct BlockLimits {
+  std::uint8_t granularity = 0;
+  std::uint32_t max_block = 0;  // 0 = no limit reported
+  std::uint16_t min_block = 0;
+};
+
+struct MediumInfo {
+  bool present = false;
+  bool write_protected = false;
+  std::uint8_t density_code = 0;   // LTO generation, e.g. 0x60 LTO-9
+  std::string density_name;        // "LTO-9"
+  std::uint32_t block_size = 0;    // 0 = variable
+  bool compression = false;
+  bool worm = false;
+};
+
+// What a write came back with. Every byte passed was accepted by the drive
+// unless an Error was returned.
+struct WriteStatus {
+  bool early_warning = false;   // EOM/EW: finish cleanly, then change cartridge
+};
+
+enum class ReadKind : std::uint8_t { data, filemark, end_of_data };
+struct ReadStatus {
+  ReadKind kind = ReadKind::data;
+  std::size_t length = 0;        // bytes of the block placed in the buffer
+  bool truncated = false;        // block was longer than the buffer (data lost)
+  std::size_t block_length = 0;  // actual block length when known
+};
+
+enum class SpaceCode : std::uint8_t { blocks = 0, filemarks = 1, end_of_data = 3 };
+struct SpaceStatus {
+  std::int64_t residual = 0;     // count not spaced (stopped at filemark/EOD/BOP)
+  bool hit_filemark = false, hit_end_of_data = false, hit_beginning = false;
+};
+
+struct TapeAlert {
+  std::uint8_t flag;             // 1..64
+  const char* name;              // "Cleaning required", ...
+  const char* severity;          // "critical" / "warning" / "information"
+};
+
+struct MamAttribute {
+  std::uint16_t id = 0;
+  std::string name;              // "Barcode", "Medium serial number", ...
+  std::string value;             // printable rendering
+};
+
+class TapeDrive {
+ public:
+  // name: the operator's name for it ("drive0"); used in every error.
+  TapeDrive(hal::ScsiTransport& transport, std::string name);
+
+  const std::string& name() const { return name_; }
+  hal::ScsiTransport& transport() { return transport_; }
+
+  Result<DeviceIdentity> identify();
+  Status test_unit_ready();
+  // Polls TEST UNIT READY, absorbing unit attentions, until ready or timeout.
+  Status wait_ready(std::chrono::milliseconds timeout);
+  Status load();
+  Status unload();
+  Status rewind();
+  Result<BlockLimits> block_limits();
+  Result<MediumInfo> medium_info();
+  Status set_block_size(std::uint32_t bytes);  // 0 = variable
+  Status set_compression(bool on);
+  Status prevent_removal(bool prevent);
+
+  // Variable mode: one block of block.size() bytes. Fixed mode: a whole
+  // number of blocks. VOLUME OVERFLOW -> Errc::volume_overflow (not written).
+  Result<WriteStatus> write(std::span<const std::uint8_t> block);
+  // IMMED=0: returns after the drive's buffer is on tape. count 0 = flush.
+  Result<WriteStatus> write_filemarks(std::uint32_t count);
+  // Variable mode: one block into buf (SILI off; ILI handled). Fixed mode:
+  // buf.size()/block_size blocks.
+  Result<ReadStatus> read(std::span<std::uint8_t> buf);
+  Result<SpaceStatus> space(SpaceCode code, std::int32_t count);
+  // Logical object (block) number from READ POSITION; falls back to the
+  // driver's own count when the device reports the position as unknown.
+  Result<std::uint64_t> position();
+  Status locate(std::uint64_t logical_object);
+  Status erase(bool long_erase);
+  Result<std::vector<TapeAlert>> tape_alerts();
+  Result<std::vector<MamAttribute>> mam_attributes();
+
+ private:
+  hal::ScsiTransport& transport_;
+  std::string name_;
+  std::uint32_t block_size_ = 0;
+  // Our own count of logical objects since the last known position; tgt
+  // cannot report positions (field notes), so the driver keeps one.
+  std::optional<std::uint64_t> tracked_position_;
+};
+
+}  // namespace tg::drivers

@@ -1,0 +1,6 @@
+#include "firmware/version.hpp"
+
+namespace tg::firmware {
+const char* version() { return "0.1.0"; }
+const char* tape_format_name() { return "TAPEGATE-1"; }
+}  // namespace tg::firmware

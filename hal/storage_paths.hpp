@@ -1,0 +1,27 @@
+#pragma once
+// Where the appliance keeps its state. Everything a board keeps lives under
+// one state directory so an operator can back it up or wipe it as a unit.
+#include <filesystem>
+
+#include "hal/result.hpp"
+
+namespace tg::hal {
+
+struct StoragePaths {
+  std::filesystem::path root;  // STATE/
+
+  std::filesystem::path catalog() const { return root / "catalog.sqlite"; }
+  std::filesystem::path board() const { return root / "board"; }   // simulated library
+  std::filesystem::path jobs() const { return root / "jobs"; }     // saved job definitions
+  std::filesystem::path log() const { return root / "log"; }       // event log
+  std::filesystem::path run() const { return root / "run"; }       // sockets, pid files
+
+  // Creates the directories (mode 0700: cartridges and catalog are private).
+  Status ensure() const;
+};
+
+// Default root when no --state is given and the board names none:
+// $TAPEGATE_STATE, else $XDG_STATE_HOME/tapegate, else ~/.local/state/tapegate.
+std::filesystem::path default_state_root();
+
+}  // namespace tg::hal
