@@ -15,6 +15,10 @@
 #include "hal/scsi_transport.hpp"
 #include "hal/storage_paths.hpp"
 
+namespace tg::sim {
+class SimLibrary;
+}
+
 namespace tg::board {
 
 struct BoardOptions {
@@ -31,6 +35,9 @@ class Board {
   virtual const BoardOptions& options() const = 0;
   // "simulated", "iscsi", ... one line per transport for the boot banner.
   virtual std::vector<std::string> transport_descriptions() const = 0;
+  // The simulated library behind a simulated board (fault injection, speed
+  // model counters for benchmarks); nullptr for real hardware.
+  virtual sim::SimLibrary* simulated_library() { return nullptr; }
 };
 
 // state_override: --state DIR; else the board's own state dir; else default.

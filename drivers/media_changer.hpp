@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/scsi_lun.hpp"
 #include "drivers/tape_drive.hpp"  // DeviceIdentity
 #include "hal/result.hpp"
 #include "hal/scsi_transport.hpp"
@@ -62,10 +63,21 @@ class MediaChanger {
   // Moves a cartridge to a free mail slot; returns the mail-slot address.
   Result<std::uint16_t> export_to_mailslot(std::uint16_t from);
 
+  // Largest READ ELEMENT STATUS reply asked for at once (default 64 KiB);
+  // bigger libraries are read in pages by starting address.
+  void set_inventory_allocation(std::uint32_t bytes) { inventory_allocation_ = bytes; }
+  // The operator's name of an element: "slot 1004", "drive 500", "mail slot
+  // 10", "picker 1"; "element N" when the map does not place it.
+  std::string element_label(std::uint16_t address) const;
+
  private:
+  Status read_type(ElementType type, ElementRange range, Inventory& out);
+
   hal::ScsiTransport& transport_;
   std::string name_;
+  ScsiLun lun_;
   std::optional<ElementAddressAssignment> map_;
+  std::uint32_t inventory_allocation_ = 64 * 1024;
 };
 
 }  // namespace tg::drivers

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "drivers/scsi_lun.hpp"
+#include "hal/clock.hpp"
 #include "hal/result.hpp"
 #include "hal/scsi_transport.hpp"
 
@@ -79,7 +81,10 @@ class TapeDrive {
   Result<DeviceIdentity> identify();
   Status test_unit_ready();
   // Polls TEST UNIT READY, absorbing unit attentions, until ready or timeout.
+  // NOT READY (becoming ready, no medium yet) is waited out, polling once a
+  // second on `clock`; any other error ends the wait at once.
   Status wait_ready(std::chrono::milliseconds timeout);
+  Status wait_ready(std::chrono::milliseconds timeout, hal::Clock& clock);
   Status load();
   Status unload();
   Status rewind();
@@ -104,11 +109,36 @@ class TapeDrive {
   Status locate(std::uint64_t logical_object);
   Status erase(bool long_erase);
   Result<std::vector<TapeAlert>> tape_alerts();
+  // Medium auxiliary memory. A drive or cartridge without MAM (ILLEGAL
+  // REQUEST) gives an empty list, not an error.
   Result<std::vector<MamAttribute>> mam_attributes();
 
+  // The driver's own logical object count (what position() falls back to);
+  // empty when unknown (after errors, SPACE over filemarks, power-on).
+  std::optional<std::uint64_t> tracked_position() const { return tracked_position_; }
+  // True after the transport reported a lost position (reconnect) until
+  // rewind() or locate() succeeds; write() and write_filemarks() refuse meanwhile.
+  bool position_lost() const { return position_lost_; }
+  // The block size the driver writes with (0 = variable), as last read by
+  // medium_info() or set by set_block_size().
+  std::uint32_t block_size() const { return block_size_; }
+
  private:
+  // Every command goes through here: it latches a lost position reported by
+  // the transport, then runs the CDB (see ScsiLun::run).
+  Result<Completion> run(const char* op, std::span<const std::uint8_t> cdb, hal::DataDirection direction,
+                         std::span<const std::uint8_t> out, std::span<std::uint8_t> in,
+                         std::chrono::milliseconds timeout);
+  Status run_no_data(const char* op, std::span<const std::uint8_t> cdb, std::chrono::milliseconds timeout);
+  Status refuse_if_position_lost(const char* op);
+  void advance(std::uint64_t objects);
+  Result<std::vector<std::uint8_t>> mode_sense(std::uint8_t page, bool dbd);
+
   hal::ScsiTransport& transport_;
   std::string name_;
+  ScsiLun lun_;
+  bool position_lost_ = false;
+  std::optional<bool> long_position_supported_;
   std::uint32_t block_size_ = 0;
   // Our own count of logical objects since the last known position; tgt
   // cannot report positions (field notes), so the driver keeps one.

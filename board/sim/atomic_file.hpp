@@ -1,0 +1,16 @@
+#pragma once
+// Small state files (element map, cartridge metadata) are replaced as a
+// whole: write a temporary file beside the target, fsync it, rename it over
+// the old one, so a crash leaves either the old or the new content.
+#include <filesystem>
+#include <string>
+
+#include "hal/result.hpp"
+
+namespace tg::sim {
+
+Status write_file_atomic(const std::filesystem::path& path, const std::string& content);
+// nullopt-like: Errc::not_found when the file does not exist.
+Result<std::string> read_small_file(const std::filesystem::path& path);
+
+}  // namespace tg::sim

@@ -1,0 +1,31 @@
+#pragma once
+// The faults injected into a simulated library, shared by its LUNs. Looked
+// up per READ/WRITE; small (a handful of entries), so a scan is enough.
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "board/sim/sim_config.hpp"
+
+namespace tg::sim {
+
+class FaultBook {
+ public:
+  void add(const MediumErrorFault& f);
+  void add(const CorruptBlockFault& f);
+  void clear();
+  bool medium_error(const std::string& barcode, std::uint64_t block, bool on_write) const;
+  bool corrupt(const std::string& barcode, std::uint64_t block) const;
+  void set_picker_stuck(bool s) { stuck_picker_ = s; }
+  bool picker_stuck() const { return stuck_picker_; }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<MediumErrorFault> medium_errors_;
+  std::vector<CorruptBlockFault> corrupt_blocks_;
+  std::atomic<bool> stuck_picker_{false};
+};
+
+}  // namespace tg::sim

@@ -1,0 +1,58 @@
+#include "board/sim/speed_model.hpp"
+
+#include <algorithm>
+
+namespace tg::sim {
+
+SpeedModel::SpeedModel(SpeedModelConfig config, hal::Clock& clock) : config_(std::move(config)), clock_(clock) {}
+
+hal::Nanos SpeedModel::time_for(std::uint64_t bytes) const {
+  // MB/s with MB = 10^6 bytes: ns = bytes * 1000 / MBps.
+  const std::uint64_t mbps = config_.steps_mbps[step_];
+  return hal::Nanos(static_cast<std::int64_t>(bytes * 1000 / mbps));
+}
+
+void SpeedModel::transfer(std::uint64_t bytes) {
+  if (!enabled() || bytes == 0) return;
+  const hal::Nanos now = clock_.now();
+  if (!streaming_) {
+    streaming_ = true;
+    step_ = 0;
+    tape_done_ = now;
+  } else if (now > tape_done_) {
+    // The buffer ran dry: the host was slower than the tape. The drive
+    // follows the host's rate if one of its steps is slow enough...
+    const auto interval = std::max<std::int64_t>((now - last_return_).count(), 1);
+    const std::uint64_t host_mbps = bytes * 1000 / static_cast<std::uint64_t>(interval);
+    const auto& steps = config_.steps_mbps;
+    if (host_mbps >= steps.back()) {
+      step_ = 0;
+      while (step_ + 1 < steps.size() && steps[step_] > host_mbps) ++step_;
+      tape_done_ = now;
+    } else {
+      // ...otherwise it stops, rewinds past the last block and restarts.
+      ++backhitches_;
+      step_ = steps.size() - 1;
+      tape_done_ = now + config_.backhitch_penalty;
+    }
+  }
+  tape_done_ = std::max(tape_done_, now) + time_for(bytes);
+  // The command completes once what is left to write fits in the buffer.
+  const hal::Nanos release = tape_done_ - time_for(config_.buffer_bytes);
+  if (release > now) {
+    clock_.sleep_for(release - now);
+    // A host that waits for the drive is faster than the tape: step up.
+    if (step_ > 0) --step_;
+  }
+  last_return_ = clock_.now();
+}
+
+void SpeedModel::drain() {
+  if (!enabled()) return;
+  const hal::Nanos now = clock_.now();
+  if (streaming_ && tape_done_ > now) clock_.sleep_for(tape_done_ - now);
+  streaming_ = false;
+  last_return_ = clock_.now();
+}
+
+}  // namespace tg::sim

@@ -1,0 +1,182 @@
+// READ BLOCK LIMITS, READ(6), WRITE(6), WRITE FILEMARKS(6), ERASE(6):
+// SSC-4 7.x, with the sense a real LTO drive gives at filemarks, end of
+// data, incorrect lengths, early warning and the physical end.
+#include <algorithm>
+
+#include "board/sim/tape_drive_target.hpp"
+#include "hal/bytes.hpp"
+
+namespace tg::sim {
+
+hal::TargetReply TapeDriveTarget::read_block_limits(const Command& c) {
+  if (c.cdb[1] & 0x01) return check_condition(Condition::invalid_cdb_field(1, 0));  // MLOI not offered
+  std::array<std::uint8_t, 6> d{};
+  d[0] = 0;  // granularity 2^0
+  put_be24(d, 1, setup_.max_block);
+  put_be16(d, 4, 1);
+  return reply_data(d, d.size(), c.data_in);
+}
+
+hal::TargetReply TapeDriveTarget::write6(const Command& c) {
+  const bool fixed = c.cdb[1] & 0x01;
+  const std::uint32_t count = get_be24(c.cdb, 2);
+  if (c.cdb[1] & 0x02) return check_condition(Condition::invalid_cdb_field(1, 1));  // reserved
+  if (auto nr = not_ready()) return check_condition(*nr);
+  if (fixed && block_size_ == 0) return check_condition(Condition::invalid_cdb_field(1, 0));
+  if (!fixed && count > setup_.max_block) return check_condition(Condition::invalid_cdb_field(2));
+  if (count == 0) return good();
+  const std::uint32_t block = fixed ? block_size_ : count;
+  const std::uint32_t blocks = fixed ? count : 1;
+  if (c.data_out.size() < std::uint64_t{block} * blocks) return check_condition(Condition::invalid_cdb_field(2));
+  if (auto wp = write_protected_check()) return check_condition(*wp);
+
+  std::uint32_t done = 0;
+  // The residue is counted in the unit of the transfer length (SSC-4 7.11).
+  auto untransferred = [&] { return fixed ? std::int64_t{blocks - done} : std::int64_t{block}; };
+  for (; done < blocks; ++done) {
+    if (faults_.medium_error(cart_->barcode, pos_, true)) {
+      ++write_errors_;
+      raise_alert(3);  // HARD ERROR
+      raise_alert(4);  // MEDIA
+      Condition e{key::medium_error, 0x0C, 0x00};  // WRITE ERROR
+      e.information = untransferred();
+      return check_condition(e, std::size_t{done} * block);
+    }
+    // At the physical end the block does not fit: VOLUME OVERFLOW, EOM,
+    // nothing of it written (SSC-4 4.2.5).
+    if (offset_at(pos_) + block > cart_->capacity_bytes) {
+      Condition e{key::volume_overflow, 0x00, 0x02};
+      e.eom = true;
+      e.information = untransferred();
+      return check_condition(e, std::size_t{done} * block);
+    }
+    if (pos_ < medium_->object_count())
+      if (Status s = medium_->truncate(pos_); !s.ok()) return check_condition(io_failure(s.error()));
+    if (Status s = medium_->append_block(c.data_out.subspan(std::size_t{done} * block, block)); !s.ok())
+      return check_condition(io_failure(s.error()));
+    ++pos_;
+    bytes_written_ += block;
+    speed_.transfer(block);
+  }
+  if (beyond_early_warning(medium_->bytes_used())) {
+    // Early warning: the data is on tape; the host should finish up.
+    Condition ew{key::no_sense, 0x00, 0x02};
+    ew.eom = true;
+    ew.information = 0;
+    return check_condition(ew, std::size_t{blocks} * block);
+  }
+  return good(std::size_t{blocks} * block);
+}
+
+hal::TargetReply TapeDriveTarget::read6(const Command& c) {
+  const bool fixed = c.cdb[1] & 0x01;
+  const bool sili = c.cdb[1] & 0x02;
+  const std::uint32_t count = get_be24(c.cdb, 2);
+  if (fixed && sili) return check_condition(Condition::invalid_cdb_field(1, 1));
+  if (auto nr = not_ready()) return check_condition(*nr);
+  if (fixed && block_size_ == 0) return check_condition(Condition::invalid_cdb_field(1, 0));
+  if (count == 0) return good();
+  const std::uint32_t want = fixed ? block_size_ : count;
+  const std::uint32_t blocks = fixed ? count : 1;
+  std::size_t moved = 0;
+  for (std::uint32_t done = 0; done < blocks; ++done) {
+    const std::int64_t residue = fixed ? std::int64_t{blocks - done} : std::int64_t{count};
+    if (pos_ >= medium_->object_count()) {
+      Condition e{key::blank_check, 0x00, 0x05};  // END-OF-DATA DETECTED
+      e.information = residue;
+      return check_condition(e, moved);
+    }
+    const TapeObject& o = medium_->object(pos_);
+    if (o.filemark) {
+      ++pos_;  // positioned after the filemark, on its end-of-medium side
+      Condition e{key::no_sense, 0x00, 0x01};  // FILEMARK DETECTED
+      e.filemark = true;
+      e.information = residue;
+      return check_condition(e, moved);
+    }
+    if (faults_.medium_error(cart_->barcode, pos_, false)) {
+      ++pos_;
+      ++read_errors_;
+      raise_alert(3);
+      raise_alert(4);
+      Condition e{key::medium_error, 0x11, 0x00};  // UNRECOVERED READ ERROR
+      e.information = residue;
+      return check_condition(e, moved);
+    }
+    auto room = c.data_in.size() > moved ? c.data_in.subspan(moved) : std::span<std::uint8_t>{};
+    room = room.first(std::min<std::size_t>(room.size(), want));
+    auto got = medium_->read_block(pos_, room);
+    if (!got.ok()) return check_condition(io_failure(got.error()));
+    if (faults_.corrupt(cart_->barcode, pos_)) {
+      // Silent corruption: the bytes differ, the drive says GOOD.
+      const std::size_t n = std::min<std::size_t>(*got, 16);
+      for (std::size_t k = 0; k < n; ++k) room[(*got - n) / 2 + k] ^= 0xFF;
+    }
+    const std::size_t copied = *got;
+    ++pos_;
+    moved += copied;
+    bytes_read_ += copied;
+    speed_.transfer(copied);
+    if (o.length != want) {
+      // Incorrect length (SSC-4 4.2.20 / 7.5): INFORMATION = requested -
+      // actual, negative for an over-length block whose tail is lost. A
+      // short block with SILI set ends GOOD with a residual instead.
+      if (!fixed && sili && o.length < want) return good(moved);
+      Condition e{key::no_sense, 0x00, 0x00};
+      e.ili = true;
+      // Fixed mode: the residue counts the incorrect-length block too.
+      e.information = fixed ? std::int64_t{blocks - done} : std::int64_t{want} - std::int64_t{o.length};
+      if (fixed) moved -= copied;
+      return check_condition(e, moved);
+    }
+  }
+  return good(moved);
+}
+
+hal::TargetReply TapeDriveTarget::write_filemarks(const Command& c) {
+  const bool immed = c.cdb[1] & 0x01;
+  if (c.cdb[1] & 0x02) return check_condition(Condition::invalid_cdb_field(1, 1));  // WSMK: no setmarks
+  const std::uint32_t count = get_be24(c.cdb, 2);
+  if (auto nr = not_ready()) return check_condition(*nr);
+  if (count > 0) {
+    if (auto wp = write_protected_check()) return check_condition(*wp);
+    if (offset_at(pos_) >= cart_->capacity_bytes) {
+      Condition e{key::volume_overflow, 0x00, 0x02};
+      e.eom = true;
+      e.information = count;
+      return check_condition(e);
+    }
+    if (pos_ < medium_->object_count())
+      if (Status s = medium_->truncate(pos_); !s.ok()) return check_condition(io_failure(s.error()));
+    for (std::uint32_t i = 0; i < count; ++i) {
+      if (Status s = medium_->append_filemark(); !s.ok()) return check_condition(io_failure(s.error()));
+      ++pos_;
+    }
+  }
+  if (!immed) {
+    // IMMED=0: the command ends when the buffer is on the medium (SSC-4
+    // 7.12); a count of 0 is the way to ask for just that.
+    speed_.drain();
+    if (Status s = flush(); !s.ok()) return check_condition(io_failure(s.error()));
+  }
+  if (count > 0 && beyond_early_warning(medium_->bytes_used())) {
+    Condition ew{key::no_sense, 0x00, 0x02};
+    ew.eom = true;
+    ew.information = 0;
+    return check_condition(ew);
+  }
+  return good();
+}
+
+hal::TargetReply TapeDriveTarget::erase(const Command& c) {
+  if (auto nr = not_ready()) return check_condition(*nr);
+  if (auto wp = write_protected_check()) return check_condition(*wp);
+  // Short and long erase both leave end of data at the current position;
+  // the long form only costs time on a real drive.
+  speed_.drain();
+  if (Status s = medium_->truncate(pos_); !s.ok()) return check_condition(io_failure(s.error()));
+  (void)c;
+  return good();
+}
+
+}  // namespace tg::sim

@@ -1,0 +1,110 @@
+#pragma once
+// A simulated LTO drive LUN (SSC-4): the SPC commands of SpcTarget plus
+// READ BLOCK LIMITS, READ/WRITE(6) fixed and variable, WRITE FILEMARKS,
+// SPACE(6)/(16), READ POSITION short/long/extended, LOCATE(10)/(16),
+// REWIND, LOAD UNLOAD, ERASE, READ/WRITE ATTRIBUTE (MAM), mode pages 0x0F
+// (data compression) and 0x10 (device configuration), log pages 0x02, 0x03,
+// 0x0C, 0x2E (TapeAlert) and 0x30 (vendor: speed model counters).
+//
+// The changer moves cartridges in and out through insert()/remove(); like a
+// real LTO drive, an inserted cartridge is loaded (threaded) at once and the
+// drive raises UNIT ATTENTION 28/00.
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "board/sim/cartridge_store.hpp"
+#include "board/sim/fault_book.hpp"
+#include "board/sim/lto.hpp"
+#include "board/sim/sim_library.hpp"
+#include "board/sim/speed_model.hpp"
+#include "board/sim/spc_target.hpp"
+
+namespace tg::sim {
+
+struct TapeDriveSetup {
+  LtoGeneration generation;
+  Personality personality;
+  std::string serial;
+  std::size_t lun_count = 1;
+  std::uint32_t max_block = 1u << 20;
+  std::uint64_t early_warning_bytes = 0;  // 0 = automatic per cartridge
+  bool sync_on_flush = true;
+  SpeedModelConfig speed;
+};
+
+class TapeDriveTarget final : public SpcTarget {
+ public:
+  TapeDriveTarget(TapeDriveSetup setup, CartridgeStore& store, FaultBook& faults, hal::Clock& clock);
+  ~TapeDriveTarget() override;
+
+  // Changer side. insert: the cartridge enters and is loaded. remove: the
+  // drive rewinds, flushes and ejects; Errc::busy when removal is prevented.
+  // power_on: the cartridge was already in the drive when the library
+  // (re)started: no load counted, no 28/00 (the power-on 29/00 covers it).
+  Status insert(const std::string& barcode, bool power_on = false);
+  Result<std::string> remove();
+  std::optional<std::string> cartridge() const;
+
+  void set_write_protected(const std::string& barcode, bool on);
+  void request_cleaning();
+  DriveStats stats() const;
+
+  // The early-warning zone for a cartridge of `capacity` bytes.
+  std::uint64_t early_warning_for(std::uint64_t capacity) const;
+
+ private:
+  std::optional<Condition> not_ready() const override;
+  bool mode_page(std::uint8_t page, PageControl pc, std::vector<std::uint8_t>& out) const override;
+  std::vector<std::uint8_t> mode_pages_supported() const override { return {0x0F, 0x10}; }
+  std::uint8_t mode_device_specific() const override;
+  std::optional<std::array<std::uint8_t, 8>> block_descriptor() const override;
+  std::optional<Condition> mode_select(const ModeSelectData& data) override;
+  std::vector<std::uint8_t> log_pages_supported() const override { return {0x02, 0x03, 0x0C, 0x2E, 0x30}; }
+  bool log_page(std::uint8_t page, std::vector<std::uint8_t>& params) override;
+
+  // tape_drive_io.cpp
+  hal::TargetReply read_block_limits(const Command& c);
+  hal::TargetReply read6(const Command& c);
+  hal::TargetReply write6(const Command& c);
+  hal::TargetReply write_filemarks(const Command& c);
+  hal::TargetReply erase(const Command& c);
+  // tape_drive_position.cpp
+  hal::TargetReply space(const Command& c);
+  hal::TargetReply locate(const Command& c);
+  hal::TargetReply read_position(const Command& c);
+  hal::TargetReply rewind(const Command& c);
+  hal::TargetReply load_unload(const Command& c);
+  // tape_drive_mam.cpp
+  hal::TargetReply read_attribute(const Command& c);
+  hal::TargetReply write_attribute(const Command& c);
+
+  hal::TargetReply space_objects(std::int64_t count, std::uint8_t code);
+  std::optional<Condition> write_protected_check();
+  std::uint64_t offset_at(std::uint64_t position) const;
+  bool beyond_early_warning(std::uint64_t bytes) const;
+  Status flush();
+  Status unthread();
+  void raise_alert(int flag) { alerts_.set(static_cast<std::size_t>(flag - 1)); }
+  Condition io_failure(const Error& e);
+
+  TapeDriveSetup setup_;
+  CartridgeStore& store_;
+  FaultBook& faults_;
+  SpeedModel speed_;
+
+  std::optional<CartridgeInfo> cart_;        // in the drive (threaded or not)
+  std::unique_ptr<CartridgeMedium> medium_;  // open while threaded
+  bool threaded_ = false;
+  std::uint64_t pos_ = 0;                    // logical object number
+  std::uint32_t block_size_ = 0;             // 0 = variable
+  bool compression_ = true;                  // LTO drives compress by default
+  bool cleaning_requested_ = false;
+  std::bitset<64> alerts_;                   // TapeAlert flags 1..64
+  std::uint64_t bytes_written_ = 0, bytes_read_ = 0;
+  std::uint64_t write_errors_ = 0, read_errors_ = 0;
+};
+
+}  // namespace tg::sim

@@ -1,0 +1,18 @@
+#include "board/transport_factory.hpp"
+
+#include "board/iscsi_board.hpp"
+#include "drivers/sg/sg_transport.hpp"
+
+namespace tg::board {
+
+Result<std::unique_ptr<hal::ScsiTransport>> make_transport(const std::string& url) {
+  if (url.rfind("iscsi://", 0) == 0) return open_iscsi_transport(url);
+  if (url.rfind("sg:", 0) == 0) return sg::open_sg_transport(url);
+  if (url.rfind("usb:", 0) == 0)
+    // The USB worker replaces this with drivers/usb's open_usb_transport.
+    return Error(Errc::unsupported, "transport usb not available in this build ('" + url + "')");
+  return Error(Errc::invalid_argument,
+               "unknown transport '" + url + "' (expected iscsi://host[:port]/iqn/lun, sg:/dev/sgN or usb:VID:PID[:serial])");
+}
+
+}  // namespace tg::board

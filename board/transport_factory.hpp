@@ -1,0 +1,20 @@
+#pragma once
+// The one place a board turns a device URL into a transport. Each transport
+// part adds its branch here:
+//   iscsi://host[:port]/target-iqn/lun   (board/iscsi_board.hpp)
+//   sg:/dev/sgN                          (drivers/sg)
+//   usb:VID:PID[:serial][/lun]           (drivers/usb)
+#include <memory>
+#include <string>
+
+#include "hal/result.hpp"
+#include "hal/scsi_transport.hpp"
+
+namespace tg::board {
+
+// Errc::unsupported "transport usb not available in this build" when the
+// scheme is known but not built in; Errc::invalid_argument for an unknown
+// scheme.
+Result<std::unique_ptr<hal::ScsiTransport>> make_transport(const std::string& url);
+
+}  // namespace tg::board

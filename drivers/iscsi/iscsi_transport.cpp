@@ -1,0 +1,177 @@
+#include "drivers/iscsi/iscsi_transport.hpp"
+
+#include <algorithm>
+
+#include "drivers/iscsi/lun_inventory.hpp"
+#include "drivers/scsi/cdb_spc.hpp"
+#include "drivers/scsi/sense.hpp"
+
+namespace tg::drivers::iscsi {
+namespace {
+
+// SSC-4 commands that put data or marks on tape at the current position.
+bool writes_at_position(std::uint8_t opcode) {
+  switch (opcode) {
+    case 0x0A:  // WRITE(6)
+    case 0x8A:  // WRITE(16)
+    case 0x10:  // WRITE FILEMARKS(6)
+    case 0x80:  // WRITE FILEMARKS(16)
+    case 0x19:  // ERASE(6)
+    case 0x04:  // FORMAT MEDIUM
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Commands after which the position is known again: absolute positioning,
+// or SPACE to end of data (appending there is what a writer wants).
+bool establishes_position(std::span<const std::uint8_t> cdb) {
+  switch (cdb[0]) {
+    case 0x01:  // REWIND
+    case 0x2B:  // LOCATE(10)
+    case 0x92:  // LOCATE(16)
+    case 0x1B:  // LOAD UNLOAD
+      return true;
+    case 0x11:  // SPACE(6)
+    case 0x91:  // SPACE(16)
+      return cdb.size() > 1 && (cdb[1] & 0x0F) == 3;
+    default:
+      return false;
+  }
+}
+
+std::string list_text(const std::vector<int>& v) {
+  std::string s;
+  for (int x : v) s += (s.empty() ? "" : ", ") + std::to_string(x);
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+bool inquiry_says_lun_absent(std::span<const std::uint8_t> inquiry) {
+  return !inquiry.empty() && (inquiry[0] >> 5) == 3;
+}
+
+Result<std::unique_ptr<IscsiTransport>> IscsiTransport::open(const IscsiUrl& url, const IscsiTransportOptions& options) {
+  TG_CHECK(require_lun(url));
+  std::unique_ptr<IscsiTransport> t(new IscsiTransport(url, options));
+  TG_CHECK(t->login_and_settle());
+  return t;
+}
+
+Status IscsiTransport::login_and_settle() {
+  session_.reset();
+  auto session = TG_TRY(IscsiSession::open(url_, SessionKind::normal, options_.session));
+  const int lun = *url_.lun;
+  SessionLun view(*session, lun);
+
+  // INQUIRY is answered even while a UNIT ATTENTION is pending (SPC-4
+  // 5.14), so it tells whether the LUN exists before anything else.
+  auto probe = probe_lun(view, lun, options_.probe_timeout);
+  bool absent = false;
+  if (!probe) {
+    const Error& e = probe.error();
+    // LOGICAL UNIT NOT SUPPORTED (25/00)
+    absent = e.sense_key == scsi::sense_key::illegal_request && e.asc == 0x25;
+    if (!absent) return std::move(probe).error();
+  } else {
+    absent = probe->inquiry.qualifier == 3;
+  }
+  if (absent) {
+    std::string have;
+    if (session->usable()) {
+      SessionLun lun0(*session, 0);
+      if (auto luns = report_luns(lun0, options_.probe_timeout)) have = " (the target has LUNs " + list_text(*luns) + ")";
+    }
+    IscsiUrl target_only = url_;
+    target_only.lun.reset();
+    return Error(Errc::not_found, target_only.describe() + ": LUN " + std::to_string(lun) +
+                                      " is not present on this target" + have);
+  }
+  peripheral_type_ = probe->inquiry.device_type;
+
+  // A new I_T nexus reports UNIT ATTENTION (29/xx power on/reset, 28/00
+  // medium may have changed, 2A/xx parameters changed) on the next command.
+  // They say nothing a freshly connected transport does not already assume,
+  // so they are consumed here with TEST UNIT READY; NOT READY (no medium)
+  // is a normal state for an empty drive and ends the loop too.
+  const auto tur = scsi::test_unit_ready();
+  for (int i = 0;; ++i) {
+    auto r = TG_TRY(session->execute(lun, {.cdb = tur, .timeout = options_.probe_timeout}));
+    if (r.status != hal::scsi_status::check_condition) break;
+    auto s = scsi::parse_sense(r.sense_bytes());
+    if (!s || s->key != scsi::sense_key::unit_attention) break;
+    if (i + 1 >= options_.max_unit_attentions) {
+      return Error(Errc::unit_attention, url_.describe() + ": still reporting UNIT ATTENTION after " +
+                                             std::to_string(i + 1) + " TEST UNIT READY commands: " +
+                                             scsi::describe(*s));
+    }
+  }
+  session_ = std::move(session);
+  return {};
+}
+
+Status IscsiTransport::reconnect() {
+  hal::Clock& clock = options_.clock ? *options_.clock : static_cast<hal::Clock&>(steady_);
+  Error last(Errc::connection_lost, "no attempt made");
+  const int attempts = std::max(1, options_.reconnect_attempts);
+  auto backoff = options_.reconnect_backoff;
+  for (int a = 0; a < attempts; ++a) {
+    if (a > 0) {
+      clock.sleep_for(backoff);
+      backoff *= 2;
+    }
+    auto st = login_and_settle();
+    if (st) {
+      position_lost_ = true;
+      write_guard_ = peripheral_type_ == peripheral::tape;
+      return {};
+    }
+    last = std::move(st).error();
+    // Retrying cannot fix a wrong name, LUN or password.
+    if (last.code == Errc::not_found || last.code == Errc::invalid_argument ||
+        last.message.find("authentication failed") != std::string::npos) {
+      break;
+    }
+  }
+  return Error(Errc::connection_lost, url_.describe() + ": the connection was lost and logging in again failed (" +
+                                          std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") +
+                                          " at most): " + last.message);
+}
+
+Result<hal::ScsiReply> IscsiTransport::execute(const hal::ScsiCommand& cmd) {
+  if (cmd.cdb.empty()) return Error(Errc::invalid_argument, url_.describe() + ": empty CDB");
+  if (!connected()) TG_CHECK(reconnect());
+  if (write_guard_ && writes_at_position(cmd.cdb[0])) {
+    return Error(Errc::position_lost,
+                 url_.describe() + ": the connection was re-established and the tape position is no longer "
+                                   "known; refusing to write blindly (rewind or locate first)");
+  }
+  auto r = session_->execute(*url_.lun, cmd);
+  if (!r) {
+    session_.reset();
+    position_lost_ = true;
+    write_guard_ = peripheral_type_ == peripheral::tape;
+    Error e = std::move(r).error();
+    if (e.code == Errc::connection_lost || e.code == Errc::timeout || e.code == Errc::transport_error) {
+      e.message += "; the command may or may not have been carried out";
+      if (peripheral_type_ == peripheral::tape) e.message += " and the tape position is no longer known";
+      e.message += " (the next command logs in again)";
+    }
+    return e;
+  }
+  if (write_guard_ && r->good() && establishes_position(cmd.cdb)) write_guard_ = false;
+  return r;
+}
+
+bool IscsiTransport::take_position_lost() {
+  const bool lost = position_lost_;
+  position_lost_ = false;
+  write_guard_ = false;  // the driver now knows
+  return lost;
+}
+
+void IscsiTransport::disconnect() { session_.reset(); }
+
+}  // namespace tg::drivers::iscsi

@@ -1,0 +1,38 @@
+#pragma once
+// What a target's LUNs are, from the SPC commands every device answers:
+// REPORT LUNS (SPC-4 6.33), standard INQUIRY (6.6.2) and the unit serial
+// number VPD page 0x80 (7.8.15), decoded by the shared parsers in
+// drivers/scsi; these functions run them over any transport.
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "drivers/scsi/inquiry.hpp"
+#include "hal/result.hpp"
+#include "hal/scsi_transport.hpp"
+
+namespace tg::drivers::iscsi {
+
+namespace peripheral {
+inline constexpr std::uint8_t tape = 0x01;     // sequential-access device
+inline constexpr std::uint8_t changer = 0x08;  // medium changer
+inline constexpr std::uint8_t controller = 0x0C;  // storage array controller (tgt's LUN 0)
+inline constexpr std::uint8_t unknown = 0x1F;
+}  // namespace peripheral
+const char* peripheral_type_name(std::uint8_t type);  // "tape drive", "media changer", ...
+
+struct LunProbe {
+  int lun = 0;
+  scsi::StandardInquiry inquiry;
+  std::string serial;  // empty when the device has no VPD 0x80
+};
+
+// INQUIRY + VPD 0x80 over `t` (one LUN). A CHECK CONDITION on the VPD page
+// leaves the serial empty; on the standard INQUIRY it is an error.
+Result<LunProbe> probe_lun(hal::ScsiTransport& t, int lun, std::chrono::milliseconds timeout);
+// REPORT LUNS over `t` (any LUN of the target answers it; LUN 0 must).
+Result<std::vector<int>> report_luns(hal::ScsiTransport& t, std::chrono::milliseconds timeout);
+
+}  // namespace tg::drivers::iscsi

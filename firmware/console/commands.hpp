@@ -1,0 +1,16 @@
+#pragma once
+// Each part registers its commands into the one table. Adding a part's
+// commands is one call here and one commands_xxx.cpp file.
+#include "firmware/console/command_table.hpp"
+
+namespace tg::firmware::console {
+
+Status register_system_commands(CommandTable& t);   // help, version, config show, log, discover
+Status register_library_commands(CommandTable& t);  // inventory, status, load, unload, move, import, export, reset
+Status register_drive_commands(CommandTable& t);    // drive ..., clean, selftest
+Status register_job_commands(CommandTable& t);      // job ...
+
+// Everything this build has.
+Result<CommandTable> make_command_table();
+
+}  // namespace tg::firmware::console

@@ -1,0 +1,58 @@
+#pragma once
+// The library operations console commands (and jobs) are built from, each
+// taking the locks it needs: the changer for the time of one command, a
+// drive for as long as the caller holds the returned lease.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "drivers/library.hpp"
+#include "firmware/console/appliance.hpp"
+#include "firmware/job/job_context.hpp"
+#include "firmware/service/resource_locks.hpp"
+
+namespace tg::firmware::console {
+
+// Drive lease that fails at once with Errc::busy naming the job using it.
+Result<service::Lease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner);
+// Changer lease; waits (changer commands are short).
+Result<service::Lease> claim_changer(Appliance& app, const std::string& owner);
+
+Result<drivers::Inventory> read_inventory(Appliance& app, drivers::Library& lib);
+
+// The drive by name, or an error listing the drives.
+Result<drivers::LibraryDrive*> find_drive(drivers::Library& lib, const std::string& name);
+
+struct LoadResult {
+  std::string drive;
+  std::string from;  // "slot 3 (address 1026)"
+};
+// Moves the cartridge `barcode` into `drive` (or the first free drive whose
+// lease is free) and waits until the drive is ready.
+Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const std::string& barcode,
+                                  const std::optional<std::string>& drive, const std::string& owner);
+
+struct UnloadResult {
+  std::string barcode;
+  std::string to;    // "slot 3 (address 1026)"
+};
+// Ejects the cartridge in `d` and puts it back where it came from (its
+// source element if that is an empty slot, else the first free slot).
+// The caller holds d's lease.
+Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drivers::LibraryDrive& d);
+
+struct HeldDriveLease {
+  drivers::LibraryDrive* drive = nullptr;
+  service::Lease lease;
+};
+// For jobs: the first drive that is free (or `only` when given), waiting
+// while all are busy and saying so in the job's progress; Errc::cancelled
+// when the job is cancelled meanwhile.
+Result<HeldDriveLease> wait_for_drive(Appliance& app, drivers::Library& lib, JobContext& ctx, const std::string& owner,
+                                      const std::optional<std::string>& only = std::nullopt);
+
+// How long a drive may take to become ready after a load: an LTO-8 manual
+// recommends 14 minutes for load/unload (field lessons).
+inline constexpr std::chrono::minutes kLoadTimeout{15};
+
+}  // namespace tg::firmware::console

@@ -1,0 +1,1 @@
+target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/event_log.cpp)

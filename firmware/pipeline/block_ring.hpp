@@ -1,0 +1,74 @@
+#pragma once
+// The ring of fixed-size buffers between the framer (disk side) and the
+// writer (drive side). All memory is allocated once by the constructor;
+// slots move between a free queue and a full queue as indices, under one
+// mutex per hand-over (never per byte). Nothing allocates after start-up.
+//
+// Stall accounting: a "stall" is a time the writer asked for a full slot
+// and had to wait (the drive would have been starved); "starved" time is
+// the sum of those waits. The framer's waits for a free slot are counted
+// separately: they mean the drive is the bottleneck, which is the goal.
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "hal/result.hpp"
+
+namespace tg::firmware::pipeline {
+
+struct SlotInfo {
+  std::size_t length = 0;     // bytes filled (== capacity except before a drain/end)
+  std::uint64_t stream_offset = 0;  // stream offset of byte 0
+  bool drain = false;         // the framer has nothing more for now; see TarFramer
+};
+
+struct RingStats {
+  std::uint64_t writer_waits = 0;    // stalls: writer found no full slot
+  std::uint64_t writer_wait_ns = 0;
+  std::uint64_t framer_waits = 0;    // framer found no free slot (drive-bound)
+};
+
+class BlockRing {
+ public:
+  // Errc::invalid_argument for zero sizes; allocation happens here only.
+  static Result<std::unique_ptr<BlockRing>> create(std::size_t slot_bytes, std::size_t total_bytes);
+  ~BlockRing();
+  BlockRing(const BlockRing&) = delete;
+  BlockRing& operator=(const BlockRing&) = delete;
+
+  std::size_t slot_bytes() const { return slot_bytes_; }
+  std::size_t slot_count() const { return count_; }
+  std::span<std::uint8_t> slot(std::size_t i) { return {base_ + i * slot_bytes_, slot_bytes_}; }
+  SlotInfo& info(std::size_t i) { return infos_[i]; }
+
+  // Producer side. Returns -1 once closed.
+  long acquire_free();
+  void publish(std::size_t i);
+  // Consumer side. Returns -1 once closed and no full slot is left.
+  // count_stall: whether a wait here counts as a drive stall.
+  long acquire_full(bool count_stall);
+  void release(std::size_t i);
+
+  // Wakes everyone; further acquires return -1 (cancellation, errors).
+  void close();
+  bool closed() const;
+  RingStats stats() const;
+
+ private:
+  BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base);
+  std::size_t slot_bytes_, count_;
+  std::uint8_t* base_;
+  std::vector<SlotInfo> infos_;
+  // Two fixed-capacity FIFOs of slot indices.
+  std::vector<std::uint32_t> free_q_, full_q_;
+  std::size_t free_head_ = 0, free_len_ = 0, full_head_ = 0, full_len_ = 0;
+  mutable std::mutex mu_;
+  std::condition_variable free_cv_, full_cv_;
+  bool closed_ = false;
+  RingStats stats_;
+};
+
+}  // namespace tg::firmware::pipeline

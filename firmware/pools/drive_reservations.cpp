@@ -1,0 +1,92 @@
+#include "firmware/pools/drive_reservations.hpp"
+
+namespace tg::firmware::pools {
+
+DriveLease::DriveLease(DriveLease&& o) noexcept : owner_(o.owner_), drive_(o.drive_) {
+  o.owner_ = nullptr;
+  o.drive_ = nullptr;
+}
+
+DriveLease::~DriveLease() { release(); }
+
+void DriveLease::release() {
+  if (owner_ && drive_) owner_->release(drive_);
+  owner_ = nullptr;
+  drive_ = nullptr;
+}
+
+const std::string& DriveLease::name() const { return drive_->drive->name(); }
+
+std::optional<std::string> DriveLease::loaded() const {
+  std::lock_guard<std::mutex> g(owner_->mu_);
+  auto* s = owner_->find(drive_);
+  return s ? s->loaded : std::nullopt;
+}
+
+void DriveLease::set_loaded(std::optional<std::string> barcode) {
+  std::lock_guard<std::mutex> g(owner_->mu_);
+  if (auto* s = owner_->find(drive_)) s->loaded = std::move(barcode);
+}
+
+DriveReservations::DriveReservations(drivers::Library& library) : library_(library) {
+  for (auto& d : library_.drives) slots_.push_back(Slot{.drive = &d});
+}
+
+DriveReservations::Slot* DriveReservations::find(const drivers::LibraryDrive* d) {
+  for (auto& s : slots_)
+    if (s.drive == d) return &s;
+  return nullptr;
+}
+
+void DriveReservations::release(const drivers::LibraryDrive* d) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (auto* s = find(d)) s->owner.reset();
+}
+
+Result<DriveLease> DriveReservations::reserve(const std::string& owner, const std::optional<std::string>& drive,
+                                              const std::optional<std::string>& prefer_loaded) {
+  std::lock_guard<std::mutex> g(mu_);
+  if (slots_.empty()) return make_error(Errc::not_found, "library " + library_.name + " has no drives");
+  Slot* pick = nullptr;
+  if (drive) {
+    for (auto& s : slots_)
+      if (s.drive->drive && s.drive->drive->name() == *drive) pick = &s;
+    if (!pick) return make_error(Errc::not_found, "no drive named '" + *drive + "' in library " + library_.name);
+    if (pick->owner)
+      return make_error(Errc::busy, "drive " + *drive + " is in use by " + *pick->owner);
+  } else {
+    for (auto& s : slots_) {
+      if (s.owner || !s.drive->drive) continue;
+      if (prefer_loaded && s.loaded == prefer_loaded) {
+        pick = &s;
+        break;
+      }
+      // An empty drive next, so loading does not first need an unload.
+      if (!pick || (pick->loaded && !s.loaded)) pick = &s;
+    }
+    if (!pick) {
+      std::string who;
+      for (auto& s : slots_) who += (who.empty() ? "" : ", ") + s.drive->drive->name() + ": " + s.owner.value_or("?");
+      return make_error(Errc::busy, "every drive of library " + library_.name + " is in use (" + who + ")");
+    }
+  }
+  pick->owner = owner;
+  return DriveLease(this, pick->drive);
+}
+
+std::vector<DriveStatus> DriveReservations::status() const {
+  std::lock_guard<std::mutex> g(mu_);
+  std::vector<DriveStatus> out;
+  for (const auto& s : slots_)
+    out.push_back(DriveStatus{.drive = s.drive->drive ? s.drive->drive->name() : std::string("?"),
+                              .element_address = s.drive->element_address, .owner = s.owner, .loaded = s.loaded});
+  return out;
+}
+
+void DriveReservations::note_loaded(const std::string& drive, std::optional<std::string> barcode) {
+  std::lock_guard<std::mutex> g(mu_);
+  for (auto& s : slots_)
+    if (s.drive->drive && s.drive->drive->name() == drive && !s.owner) s.loaded = std::move(barcode);
+}
+
+}  // namespace tg::firmware::pools

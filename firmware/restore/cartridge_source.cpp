@@ -1,0 +1,68 @@
+#include "firmware/restore/cartridge_source.hpp"
+
+#include "firmware/pools/cartridge_mount.hpp"
+
+namespace tg::firmware::restore {
+
+LibraryCartridges::LibraryCartridges(pools::DriveReservations& drives, LibraryCartridgesOptions options)
+    : drives_(drives), options_(std::move(options)) {}
+
+LibraryCartridges::~LibraryCartridges() { (void)release(); }
+
+Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const std::string& why, JobContext& ctx) {
+  drivers::Library& lib = drives_.library();
+  if (lib.changer == nullptr) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
+  if (!lease_) lease_.emplace(TG_TRY(drives_.reserve(options_.owner, options_.drive, barcode)));
+  reader_.reset();
+  if (auto loaded = lease_->loaded(); loaded && *loaded != barcode) TG_CHECK(pools::unload_cartridge(lib, *lease_));
+  int asked = 0;
+  for (;;) {
+    auto inv = TG_TRY(lib.changer->inventory());
+    const drivers::ElementStatus* el = inv.find_barcode(barcode);
+    if (el && el->type == drivers::ElementType::import_export) {
+      // The operator put it in a mail slot: take it in first.
+      TG_TRY(lib.changer->import_mailslots());
+      continue;
+    }
+    if (el) {
+      TG_CHECK(pools::load_cartridge(lib, *lease_, barcode));
+      reader_ = std::make_unique<DriveTapeReader>(lease_->drive());
+      return reader_.get();
+    }
+    if (asked >= options_.operator_requests) {
+      return make_error(Errc::not_found, "cartridge " + barcode + " (" + why + ") is not in library " + lib.name +
+                                             " after " + std::to_string(asked) + " requests to the operator");
+    }
+    ++asked;
+    ctx.log(LogLevel::notice, "cartridge " + barcode + " is needed and not in the library");
+    ProgressSnapshot p;
+    p.phase.set("waiting for cartridge");
+    p.cartridge.set(barcode);
+    ctx.progress(p);
+    if (!ctx.wait_for_operator("insert cartridge " + barcode + " (" + why + ") into a mail slot", options_.operator_wait)) {
+      return make_error(Errc::cancelled, "cancelled while waiting for cartridge " + barcode);
+    }
+  }
+}
+
+Status LibraryCartridges::release() {
+  reader_.reset();
+  if (!lease_) return {};
+  Status s = pools::unload_cartridge(drives_.library(), *lease_);
+  lease_.reset();   // the lease's destructor frees the drive
+  return s;
+}
+
+Result<std::vector<std::string>> LibraryCartridges::barcodes_in_library() {
+  drivers::Library& lib = drives_.library();
+  if (lib.changer == nullptr) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
+  auto inv = TG_TRY(lib.changer->inventory());
+  std::vector<std::string> out;
+  for (auto& e : inv.elements)
+    if (e.full && !e.barcode.empty() &&
+        (e.type == drivers::ElementType::storage || e.type == drivers::ElementType::data_transfer))
+      out.push_back(e.barcode);
+  return out;
+}
+
+}  // namespace tg::firmware::restore

@@ -1,0 +1,253 @@
+#include "firmware/restore/piece_streamer.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace tg::firmware::restore {
+namespace {
+
+std::string where(const std::string& barcode, std::uint32_t file_number, std::uint64_t block) {
+  return "cartridge " + barcode + " tape file " + std::to_string(file_number) + " block " + std::to_string(block);
+}
+
+// The tar events of one run: routes a member's data to the piece whose
+// header sits at that member's offset, ignores every other member.
+class Dispatch final : public format::TarEvents {
+ public:
+  Dispatch(std::span<const PieceTask> tasks, std::vector<std::uint8_t>& state, PieceHandler& handler,
+           StreamerStats& stats)
+      : tasks_(tasks), state_(state), handler_(handler), stats_(stats) {}
+
+  enum : std::uint8_t { pending = 0, done = 1, failed = 2 };
+
+  // Where the reader's offset 0 is in the tape file, and which tape file.
+  std::uint64_t stream_base = 0;
+  std::uint32_t file_number = 0;
+  std::string barcode;
+  std::uint64_t current_block = 0;   // absolute block being fed, for messages
+  std::optional<std::size_t> active;
+  std::uint64_t active_done = 0;
+  std::optional<std::size_t> target;   // the piece the run is positioned for
+
+  void index(std::uint32_t file) {
+    by_offset_.clear();
+    for (std::size_t i = 0; i < tasks_.size(); ++i)
+      if (tasks_[i].file_number == file) by_offset_[tasks_[i].header_offset] = i;
+  }
+
+  void fail(std::size_t i, Error e) {
+    if (state_[i] != pending) return;
+    state_[i] = failed;
+    if (active == i) active.reset();
+    handler_.piece_failed(tasks_[i], e);
+  }
+
+  Status on_entry(const format::TarEntry& e) override {
+    const std::uint64_t abs = stream_base + e.preamble_offset;
+    if (target && state_[*target] == pending && !active && abs > tasks_[*target].header_offset) {
+      fail(*target, make_error(Errc::data_integrity, where(barcode, file_number, current_block) +
+                                                         ": no tar member of '" + tasks_[*target].path +
+                                                         "' starts at byte " +
+                                                         std::to_string(tasks_[*target].header_offset) +
+                                                         " of the tape file"));
+    }
+    auto it = by_offset_.find(abs);
+    if (it == by_offset_.end()) return {};
+    const std::size_t i = it->second;
+    const PieceTask& t = tasks_[i];
+    if (state_[i] != pending || !handler_.wanted(t.owner)) return {};
+    const std::string at = where(barcode, file_number, current_block);
+    if (e.original_path() != t.path) {
+      fail(i, make_error(Errc::data_integrity, at + ": the catalog expects '" + t.path + "' at byte " +
+                                                   std::to_string(abs) + " of the tape file, the tape holds '" +
+                                                   e.original_path() + "'"));
+      return {};
+    }
+    if (e.file_offset() != t.offset || (t.volume_index > 0) != e.continuation.has_value()) {
+      fail(i, make_error(Errc::data_integrity, at + ": '" + t.path + "' on tape starts at file offset " +
+                                                   std::to_string(e.file_offset()) + ", the catalog says " +
+                                                   std::to_string(t.offset)));
+      return {};
+    }
+    if (e.size < t.length) {
+      fail(i, make_error(Errc::data_integrity, at + ": member '" + e.path + "' holds " + std::to_string(e.size) +
+                                                   " bytes, the catalog expects a piece of " +
+                                                   std::to_string(t.length)));
+      return {};
+    }
+    if (auto s = handler_.begin_piece(t, e); !s) {
+      fail(i, std::move(s).error());
+      return {};
+    }
+    active = i;
+    active_done = 0;
+    if (t.length == 0) finish_active();
+    return {};
+  }
+
+  Status on_data(std::span<const std::uint8_t> bytes) override {
+    if (!active) return {};
+    const PieceTask& t = tasks_[*active];
+    auto n = static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), t.length - active_done));
+    if (auto s = handler_.data(t.owner, t.offset + active_done, bytes.first(n)); !s) {
+      fail(*active, std::move(s).error());
+      return {};
+    }
+    active_done += n;
+    stats_.piece_bytes += n;
+    if (active_done == t.length) finish_active();
+    return {};
+  }
+
+  Status on_entry_end() override {
+    if (active) {
+      fail(*active, make_error(Errc::data_integrity, where(barcode, file_number, current_block) + ": member '" +
+                                                         tasks_[*active].path + "' ended after " +
+                                                         std::to_string(active_done) + " bytes of the piece"));
+    }
+    return {};
+  }
+
+ private:
+  void finish_active() {
+    state_[*active] = done;
+    handler_.piece_done(tasks_[*active]);
+    active.reset();
+  }
+
+  std::span<const PieceTask> tasks_;
+  std::vector<std::uint8_t>& state_;
+  PieceHandler& handler_;
+  StreamerStats& stats_;
+  std::map<std::uint64_t, std::size_t> by_offset_;
+};
+
+}  // namespace
+
+void sort_for_tape(std::vector<PieceTask>& tasks) {
+  std::stable_sort(tasks.begin(), tasks.end(), [](const PieceTask& a, const PieceTask& b) {
+    return a.file_number != b.file_number ? a.file_number < b.file_number : a.header_offset < b.header_offset;
+  });
+}
+
+PieceStreamer::PieceStreamer(std::span<std::uint8_t> block_buffer, StreamerOptions options)
+    : buffer_(block_buffer), options_(options) {}
+
+Status PieceStreamer::run(TapeReader& tape, const std::string& barcode, std::span<const PieceTask> tasks,
+                          PieceHandler& handler, JobContext* ctx) {
+  std::vector<std::uint8_t> state(tasks.size(), Dispatch::pending);
+  Dispatch dispatch(tasks, state, handler, stats_);
+  dispatch.barcode = barcode;
+  format::TarReader reader;
+
+  // Where the tape is, when it is known to be inside a tape file in step
+  // with the reader: the tape file, the next block to read, the block size.
+  bool in_step = false;
+  std::uint32_t file_number = 0;
+  std::uint64_t next_block = 0;   // within the tape file
+
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const PieceTask& t = tasks[i];
+    if (state[i] != Dispatch::pending) continue;
+    if (!handler.wanted(t.owner)) {
+      state[i] = Dispatch::failed;
+      continue;
+    }
+    if (ctx && ctx->cancelled()) return make_error(Errc::cancelled, "cancelled while reading cartridge " + barcode);
+
+    const std::uint64_t fed_to = dispatch.stream_base + reader.offset();
+    bool locate = !in_step || file_number != t.file_number || reader.at_end_of_archive() ||
+                  fed_to > t.header_offset || t.header_offset - fed_to > options_.max_read_through;
+    std::optional<std::uint64_t> skip;   // bytes to skip in the first block after a LOCATE
+    if (locate) {
+      const std::uint64_t target = t.tape_file_first_block + t.first_block;
+      if (auto s = tape.locate(target); !s) {
+        dispatch.fail(i, std::move(s).error().with_context(where(barcode, t.file_number, target) +
+                                                             ": LOCATE failed"));
+        in_step = false;
+        continue;
+      }
+      ++stats_.locates;
+      in_step = true;
+      file_number = t.file_number;
+      next_block = t.first_block;
+      reader.reset();
+      dispatch.active.reset();
+      dispatch.file_number = t.file_number;
+      dispatch.index(t.file_number);
+      skip = 0;
+    }
+
+    dispatch.target = i;
+    while (state[i] == Dispatch::pending) {
+      if (ctx && ctx->cancelled()) return make_error(Errc::cancelled, "cancelled while reading cartridge " + barcode);
+      const std::uint64_t abs_block = t.tape_file_first_block + next_block;
+      dispatch.current_block = abs_block;
+      auto r = tape.read(buffer_);
+      if (!r) {
+        Error e = std::move(r).error().with_context(where(barcode, file_number, abs_block) + " (while reading '" +
+                                                    t.path + "')");
+        if (dispatch.active && *dispatch.active != i) dispatch.fail(*dispatch.active, e);
+        dispatch.fail(i, e);
+        in_step = false;
+        break;
+      }
+      if (r->kind != drivers::ReadKind::data) {
+        dispatch.fail(i, make_error(Errc::data_integrity,
+                                    where(barcode, file_number, abs_block) + ": " +
+                                        (r->kind == drivers::ReadKind::filemark ? "filemark" : "end of data") +
+                                        " before the piece of '" + t.path + "' was complete"));
+        in_step = false;
+        break;
+      }
+      if (r->truncated) {
+        dispatch.fail(i, make_error(Errc::unsupported, where(barcode, file_number, abs_block) + ": block of " +
+                                                           std::to_string(r->block_length) +
+                                                           " bytes is larger than the read buffer of " +
+                                                           std::to_string(buffer_.size())));
+        in_step = false;
+        break;
+      }
+      ++stats_.blocks_read;
+      stats_.bytes_read += r->length;
+      auto block = std::span<const std::uint8_t>(buffer_.data(), r->length);
+      if (skip) {
+        // First block after LOCATE: every block of a tape file has the
+        // label's block size (tape-format.md, "Blocks"), so the header is
+        // header_offset - first_block * block size bytes into it.
+        const std::uint64_t block_len = r->length;
+        const std::uint64_t block_start = t.first_block * block_len;
+        if (t.header_offset < block_start || t.header_offset - block_start >= block_len) {
+          dispatch.fail(i, make_error(Errc::data_integrity,
+                                      where(barcode, file_number, abs_block) + ": the catalog puts the header of '" +
+                                          t.path + "' at byte " + std::to_string(t.header_offset) +
+                                          ", outside this block of " + std::to_string(block_len) + " bytes"));
+          in_step = false;
+          break;
+        }
+        *skip = t.header_offset - block_start;
+        dispatch.stream_base = t.header_offset;
+        block = block.subspan(static_cast<std::size_t>(*skip));
+        skip.reset();
+      }
+      ++next_block;
+      if (auto s = reader.feed(block, dispatch); !s) {
+        Error e = make_error(Errc::parse_error, where(barcode, file_number, abs_block) + ": " + s.error().message);
+        if (dispatch.active && *dispatch.active != i) dispatch.fail(*dispatch.active, e);
+        dispatch.fail(i, e);
+        in_step = false;
+        break;
+      }
+      if (state[i] == Dispatch::pending && reader.at_end_of_archive()) {
+        dispatch.fail(i, make_error(Errc::data_integrity, where(barcode, file_number, abs_block) +
+                                                              ": the tar archive ended before '" + t.path + "'"));
+        in_step = false;
+        break;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace tg::firmware::restore

@@ -1,0 +1,222 @@
+#include "firmware/restore/restore_plan.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+namespace tg::firmware::restore {
+namespace {
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.size() < 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Repositories the catalog knows, from its jobs (newest first).
+Result<std::vector<std::string>> known_repositories(catalog::Catalog& cat) {
+  auto jobs = TG_TRY(cat.list_jobs(100000));
+  std::vector<std::string> out;
+  for (auto& j : jobs)
+    if (j.kind == catalog::JobKind::backup && !j.repository.empty() &&
+        std::find(out.begin(), out.end(), j.repository) == out.end())
+      out.push_back(j.repository);
+  return out;
+}
+
+Result<std::vector<std::string>> repositories_for(catalog::Catalog& cat, const std::optional<std::string>& repo) {
+  if (repo) return std::vector<std::string>{*repo};
+  return known_repositories(cat);
+}
+
+Result<std::optional<catalog::Job>> job_named(catalog::Catalog& cat, const std::string& what) {
+  if (all_digits(what)) {
+    auto j = cat.job(std::stoll(what));
+    if (j) return std::optional<catalog::Job>(*j);
+    if (j.error().code != Errc::not_found) return std::move(j).error();
+  }
+  auto jobs = TG_TRY(cat.list_jobs(100000));   // newest first
+  for (auto& j : jobs)
+    if (j.kind == catalog::JobKind::backup && (j.name == what || j.uuid == what)) return std::optional<catalog::Job>(j);
+  return std::optional<catalog::Job>();
+}
+
+}  // namespace
+
+const char* selection_kind_name(SelectionKind k) {
+  switch (k) {
+    case SelectionKind::file: return "file";
+    case SelectionKind::group: return "group";
+    case SelectionKind::job: return "job";
+    case SelectionKind::media_set: return "media set";
+    case SelectionKind::cartridge: return "cartridge";
+  }
+  return "?";
+}
+
+std::uint64_t RestorePlan::total_bytes() const {
+  std::uint64_t n = 0;
+  for (auto& f : files) n += f.file.size;
+  return n;
+}
+
+std::vector<CartridgeWork> order_work(RestorePlan& plan) {
+  // Drop files whose pieces do not cover them exactly.
+  std::vector<PlannedFile> kept;
+  for (auto& f : plan.files) {
+    std::uint64_t next = 0;
+    bool ok = true;
+    for (auto& p : f.pieces) {
+      if (p.piece.offset != next) ok = false;
+      next = p.piece.offset + p.piece.length;
+    }
+    if (!ok || next != f.file.size || (f.pieces.empty() && f.file.size > 0)) {
+      plan.unavailable.emplace_back(f.file.path, "its pieces in the catalog do not cover the file (a cartridge "
+                                                 "was relabelled or the copy is incomplete)");
+      continue;
+    }
+    if (f.pieces.empty()) {
+      // Even an empty file has its member on tape; without a piece we
+      // cannot read its header, but its content is known: nothing.
+      plan.unavailable.emplace_back(f.file.path, "no piece recorded for it");
+      continue;
+    }
+    kept.push_back(std::move(f));
+  }
+  plan.files = std::move(kept);
+
+  std::map<std::tuple<std::string, std::uint32_t, std::string>, CartridgeWork> by_cart;
+  for (std::size_t i = 0; i < plan.files.size(); ++i) {
+    auto& f = plan.files[i];
+    for (auto& p : f.pieces) {
+      auto& w = by_cart[{p.media_set, p.sequence, p.cartridge}];
+      w.barcode = p.cartridge;
+      w.media_set = p.media_set;
+      w.sequence = p.sequence;
+      if (auto it = plan.block_sizes.find(p.cartridge); it != plan.block_sizes.end()) w.block_size = it->second;
+      w.bytes += p.piece.length;
+      w.tasks.push_back(PieceTask{.owner = i,
+                                  .path = f.file.path,
+                                  .file_number = p.file_number,
+                                  .tape_file_first_block = p.tape_file_first_block,
+                                  .first_block = p.piece.first_block,
+                                  .header_offset = p.piece.header_offset,
+                                  .offset = p.piece.offset,
+                                  .length = p.piece.length,
+                                  .volume_index = p.piece.volume_index});
+    }
+  }
+  std::vector<CartridgeWork> out;
+  for (auto& [k, w] : by_cart) {
+    sort_for_tape(w.tasks);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::BackupFile> files) {
+  RestorePlan plan;
+  std::set<std::int64_t> seen;
+  for (auto& f : files) {
+    if (!seen.insert(f.id).second) continue;
+    if (!f.on_tape) {
+      plan.unavailable.emplace_back(f.path, "no complete copy on tape (job " + std::to_string(f.job) +
+                                                " did not commit it)");
+      continue;
+    }
+    auto pieces = TG_TRY(cat.pieces_of(f.id));
+    for (auto& p : pieces) {
+      if (!plan.block_sizes.count(p.cartridge)) {
+        auto c = cat.find_cartridge(p.cartridge);
+        plan.block_sizes[p.cartridge] = (c && *c) ? (*c)->block_size : 0;
+      }
+    }
+    plan.files.push_back(PlannedFile{.file = std::move(f), .pieces = std::move(pieces)});
+  }
+  return plan;
+}
+
+Result<Selection> resolve_selection(catalog::Catalog& cat, const std::string& what,
+                                    const std::optional<std::string>& repository) {
+  if (what.empty()) return make_error(Errc::invalid_argument, "nothing named to restore");
+  if (auto j = TG_TRY(job_named(cat, what)); j) return Selection{.kind = SelectionKind::job, .value = std::to_string(j->id)};
+  if (auto ms = cat.media_set(what); ms) return Selection{.kind = SelectionKind::media_set, .value = what};
+  if (auto c = TG_TRY(cat.find_cartridge(what)); c) return Selection{.kind = SelectionKind::cartridge, .value = what};
+  for (auto& repo : TG_TRY(repositories_for(cat, repository))) {
+    if (!TG_TRY(cat.files_of_group(repo, what)).empty())
+      return Selection{.kind = SelectionKind::group, .value = what, .repository = repo};
+    if (!TG_TRY(cat.versions_of(repo, what)).empty())
+      return Selection{.kind = SelectionKind::file, .value = what, .repository = repo};
+  }
+  return make_error(Errc::not_found, "'" + what + "' is no job, media set, cartridge, group or backed-up file" +
+                                         (repository ? " of repository " + *repository : std::string()));
+}
+
+Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel) {
+  std::vector<catalog::BackupFile> files;
+  std::string desc = std::string(selection_kind_name(sel.kind)) + " " + sel.value;
+  switch (sel.kind) {
+    case SelectionKind::job: {
+      auto j = TG_TRY(job_named(cat, sel.value));
+      if (!j) return make_error(Errc::not_found, "no backup job '" + sel.value + "' in the catalog");
+      files = TG_TRY(cat.files_of_job(j->id));
+      desc = "job " + std::to_string(j->id) + " (" + j->name + ")";
+      break;
+    }
+    case SelectionKind::media_set: files = TG_TRY(cat.files_of_media_set(sel.value)); break;
+    case SelectionKind::cartridge: {
+      std::set<std::int64_t> jobs;
+      for (auto& tf : TG_TRY(cat.tape_files_of_cartridge(sel.value)))
+        if (tf.job) jobs.insert(*tf.job);
+      for (auto job : jobs)
+        for (auto& f : TG_TRY(cat.files_of_job(job)))
+          for (auto& p : TG_TRY(cat.pieces_of(f.id)))
+            if (p.cartridge == sel.value) {
+              files.push_back(f);
+              break;
+            }
+      break;
+    }
+    case SelectionKind::group: {
+      for (auto& repo : TG_TRY(repositories_for(cat, sel.repository))) {
+        auto all = TG_TRY(cat.files_of_group(repo, sel.value));
+        if (all.empty()) continue;
+        // The chain: the newest full backup's job and every job after it.
+        std::optional<std::int64_t> full_job;
+        for (auto& f : all)
+          if (f.kind == catalog::BackupKind::full && f.on_tape && (!full_job || f.job > *full_job)) full_job = f.job;
+        if (!full_job) {
+          return make_error(Errc::not_found, "group '" + sel.value + "' of repository " + repo +
+                                                 " has no complete full backup on tape");
+        }
+        std::map<std::string, catalog::BackupFile> newest;
+        for (auto& f : all) {
+          if (f.job < *full_job || !f.on_tape) continue;
+          auto it = newest.find(f.path);
+          if (it == newest.end() || f.job > it->second.job) newest[f.path] = f;
+        }
+        for (auto& [p, f] : newest) files.push_back(f);
+        desc = "group " + sel.value + " of " + repo + " (full from job " + std::to_string(*full_job) + ")";
+        break;
+      }
+      if (files.empty()) return make_error(Errc::not_found, "no group '" + sel.value + "' in the catalog");
+      break;
+    }
+    case SelectionKind::file: {
+      for (auto& repo : TG_TRY(repositories_for(cat, sel.repository))) {
+        for (auto& f : TG_TRY(cat.versions_of(repo, sel.value))) {   // newest job first
+          if (f.on_tape) {
+            files.push_back(f);
+            break;
+          }
+        }
+        if (!files.empty()) break;
+      }
+      if (files.empty()) return make_error(Errc::not_found, "no complete copy of '" + sel.value + "' on tape");
+      break;
+    }
+  }
+  auto plan = TG_TRY(plan_for_files(cat, std::move(files)));
+  plan.description = desc;
+  return plan;
+}
+
+}  // namespace tg::firmware::restore

@@ -1,0 +1,148 @@
+#include "firmware/restore/restored_file.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tg::firmware::restore {
+namespace {
+
+Error sys_error(const std::string& what, const std::filesystem::path& p) {
+  return make_error(Errc::io_error, what + " " + p.string() + ": " + std::strerror(errno));
+}
+
+Status fsync_dir(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return sys_error("cannot open directory", dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return sys_error("cannot fsync directory", dir);
+  return {};
+}
+
+}  // namespace
+
+Status check_relative_path(const std::string& path) {
+  if (path.empty()) return make_error(Errc::invalid_argument, "empty file path in the catalog");
+  if (path.front() == '/') return make_error(Errc::invalid_argument, "absolute path '" + path + "' refused");
+  if (path.find('\0') != std::string::npos) return make_error(Errc::invalid_argument, "path with a NUL byte refused");
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view comp(path.data() + start, end - start);
+    if (comp.empty() || comp == "." || comp == "..") {
+      return make_error(Errc::invalid_argument, "path '" + path + "' has an empty, '.' or '..' component: refused");
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+Result<RestoredFile> RestoredFile::create(const RestoredFileSpec& spec) {
+  TG_CHECK(check_relative_path(spec.path));
+  RestoredFile f;
+  f.spec_ = spec;
+  f.final_ = spec.target_root / spec.path;
+  f.temp_ = f.final_.parent_path() / ("." + f.final_.filename().string() + ".tapegate-partial");
+  struct stat st {};
+  if (!spec.overwrite && ::lstat(f.final_.c_str(), &st) == 0) {
+    return make_error(Errc::invalid_argument, f.final_.string() + " exists; not overwritten (use --overwrite)");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(f.final_.parent_path(), ec);
+  if (ec) return make_error(Errc::io_error, "cannot create " + f.final_.parent_path().string() + ": " + ec.message());
+  // O_TRUNC: a partial file of an earlier, interrupted restore is ours to
+  // replace; O_NOFOLLOW: never write through a symlink planted there.
+  f.fd_ = ::open(f.temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f.fd_ < 0) return sys_error("cannot create", f.temp_);
+  f.hash_ = std::make_unique<Sha256>();
+  return f;
+}
+
+RestoredFile::RestoredFile(RestoredFile&& o) noexcept { *this = std::move(o); }
+
+RestoredFile& RestoredFile::operator=(RestoredFile&& o) noexcept {
+  if (this != &o) {
+    abandon();
+    spec_ = std::move(o.spec_);
+    final_ = std::move(o.final_);
+    temp_ = std::move(o.temp_);
+    fd_ = o.fd_;
+    written_ = o.written_;
+    hash_ = std::move(o.hash_);
+    o.fd_ = -1;
+    o.temp_.clear();
+  }
+  return *this;
+}
+
+RestoredFile::~RestoredFile() { abandon(); }
+
+void RestoredFile::abandon() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+  temp_.clear();
+}
+
+Status RestoredFile::write(std::uint64_t file_offset, std::span<const std::uint8_t> bytes) {
+  if (fd_ < 0) return make_error(Errc::internal, "write to a closed restore file " + final_.string());
+  if (file_offset != written_) {
+    return make_error(Errc::internal, final_.string() + ": piece at offset " + std::to_string(file_offset) +
+                                          " arrived after " + std::to_string(written_) + " bytes (pieces out of order)");
+  }
+  if (written_ + bytes.size() > spec_.size) {
+    return make_error(Errc::data_integrity, final_.string() + ": tape holds more bytes than the catalog's size " +
+                                                std::to_string(spec_.size));
+  }
+  hash_->update(bytes);
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return sys_error("cannot write", temp_);
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+    written_ += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+Status RestoredFile::commit() {
+  if (fd_ < 0) return make_error(Errc::internal, "commit of a closed restore file " + final_.string());
+  if (written_ != spec_.size) {
+    return make_error(Errc::data_integrity, final_.string() + ": " + std::to_string(written_) +
+                                                " bytes restored, the catalog says " + std::to_string(spec_.size));
+  }
+  std::string got = hash_->finish_hex();
+  if (got != spec_.sha256) {
+    abandon();
+    return make_error(Errc::data_integrity, "checksum mismatch for " + spec_.path + ": tape gave SHA-256 " + got +
+                                                ", the catalog records " + spec_.sha256);
+  }
+  if (::fsync(fd_) != 0) return sys_error("cannot fsync", temp_);
+  struct timespec times[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = spec_.mtime, .tv_nsec = 0}};
+  if (::futimens(fd_, times) != 0) return sys_error("cannot set the modification time of", temp_);
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    return sys_error("cannot close", temp_);
+  }
+  fd_ = -1;
+  int rc = spec_.overwrite ? ::rename(temp_.c_str(), final_.c_str())
+                           : ::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE);
+  if (rc != 0) {
+    if (errno == EEXIST) {
+      return make_error(Errc::invalid_argument, final_.string() + " appeared during the restore; not overwritten");
+    }
+    return sys_error("cannot rename to", final_);
+  }
+  temp_.clear();
+  return fsync_dir(final_.parent_path());
+}
+
+}  // namespace tg::firmware::restore

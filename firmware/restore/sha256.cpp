@@ -1,0 +1,43 @@
+#include "firmware/restore/sha256.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdlib>
+
+namespace tg::firmware::restore {
+
+struct Sha256::Ctx {
+  EVP_MD_CTX* md = nullptr;
+};
+
+Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
+  ctx_->md = EVP_MD_CTX_new();
+  // Allocation failure of a 200-byte context leaves nothing sensible to do.
+  if (ctx_->md == nullptr) std::abort();
+  reset();
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_->md); }
+
+void Sha256::reset() { EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr); }
+
+void Sha256::update(std::span<const std::uint8_t> bytes) {
+  if (!bytes.empty()) EVP_DigestUpdate(ctx_->md, bytes.data(), bytes.size());
+}
+
+std::string Sha256::finish_hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_->md, digest, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0x0f];
+  }
+  reset();
+  return out;
+}
+
+}  // namespace tg::firmware::restore

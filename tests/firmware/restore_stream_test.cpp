@@ -1,0 +1,275 @@
+// Restore from tapes written by GNU tar (an independent writer): a
+// multi-volume pax archive across three cartridges of an in-memory library,
+// located through the positions a scan finds (cross-checked against
+// `tar -R`), joined across cartridges and checked by SHA-256. Faults: an
+// unreadable block, a corrupted data byte, an existing target file, a
+// cartridge outside the library.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "firmware/restore/restore_job.hpp"
+#include "firmware/restore/sha256.hpp"
+#include "firmware/restore/tape_file_scanner.hpp"
+#include "memory_tape.hpp"
+#include "tar_fixture.hpp"
+
+using namespace tg::firmware;
+using namespace tg::firmware::restore;
+using tg::test::MemoryLibrary;
+using tg::test::RecordingContext;
+using tg::test::ScratchDir;
+
+namespace {
+
+constexpr std::size_t kBlock = 10240;   // GNU tar's record: volumes end on it
+
+std::string sha_of(const std::vector<std::uint8_t>& b) {
+  Sha256 h;
+  h.update(b);
+  return h.finish_hex();
+}
+
+struct Fixture {
+  ScratchDir dir{"restore"};
+  std::map<std::string, std::vector<std::uint8_t>> originals;   // path -> bytes
+  MemoryLibrary lib;
+  std::vector<std::string> barcodes;
+  RestorePlan plan;
+
+  // Files: a 700 KB file that spans, small ones around it, an empty one,
+  // a long path.
+  Fixture() {
+    auto src = dir.path / "src";
+    originals["a/first.txt"] = tg::test::pseudo_random_bytes(1234, 10);
+    originals["big/disk.img"] = tg::test::pseudo_random_bytes(700'000, 11);
+    originals["b/empty"] = {};
+    originals[std::string(120, 'x') + "/long.bin"] = tg::test::pseudo_random_bytes(30'000, 12);
+    originals["c/last.bin"] = tg::test::pseudo_random_bytes(90'000, 13);
+    std::string list;
+    for (auto& [p, b] : originals) {
+      tg::test::write_file(src / p, b);
+      list += " '" + p + "'";
+    }
+    // 300 KiB volumes: the big file spans all three.
+    REQUIRE(tg::test::run_in(src, "tar -c -M -L 300 --format=pax -f ../v1.tar -f ../v2.tar -f ../v3.tar" + list) == 0);
+    tg::test::write_file(dir.path / "TAPEGATE.LABEL", {'x', '\n'});
+    REQUIRE(tg::test::run_in(dir.path, "tar -c --format=pax -f label.tar TAPEGATE.LABEL") == 0);
+
+    std::vector<std::uint8_t> buffer(kBlock);
+    std::map<std::string, PlannedFile> files;
+    for (int v = 1; v <= 3; ++v) {
+      std::string barcode = "TP000" + std::to_string(v) + "L9";
+      barcodes.push_back(barcode);
+      auto& tape = lib.tapes[barcode];
+      tape.append_file(tg::test::read_file(dir.path / "label.tar"), kBlock);
+      auto vol = tg::test::read_file(dir.path / ("v" + std::to_string(v) + ".tar"));
+      REQUIRE(vol.size() % kBlock == 0);
+      std::uint64_t first = tape.append_file(vol, kBlock);
+      REQUIRE(first == 2);
+      tape.pos = first;
+      auto scan = scan_tape_file(tape, buffer, 1, first);
+      REQUIRE(scan.ok());
+      REQUIRE_FALSE(scan->error);
+      check_against_gnu_tar_listing(*scan, "v" + std::to_string(v) + ".tar");
+      for (auto& m : scan->members) {
+        auto path = m.entry.original_path();
+        auto& pf = files[path];
+        pf.file.path = path;
+        pf.file.size = originals.at(path).size();
+        pf.file.sha256 = sha_of(originals.at(path));
+        pf.file.on_tape = true;
+        catalog::PieceLocation loc;
+        loc.piece.offset = m.file_offset;
+        loc.piece.length = m.length;
+        loc.piece.first_block = m.first_block;
+        loc.piece.end_block = m.end_block;
+        loc.piece.header_offset = m.header_offset;
+        loc.piece.volume_index = m.entry.continuation ? static_cast<std::uint32_t>(v) : 0;
+        loc.cartridge = barcode;
+        loc.media_set = "set-1";
+        loc.sequence = static_cast<std::uint32_t>(v);
+        loc.file_number = 1;
+        loc.tape_file_first_block = first;
+        pf.pieces.push_back(loc);
+      }
+    }
+    plan.description = "test";
+    for (auto& [p, f] : files) plan.files.push_back(f);
+    REQUIRE(plan.files.size() == originals.size());
+    // The spanning file really spans.
+    for (auto& f : plan.files)
+      if (f.file.path == "big/disk.img") REQUIRE(f.pieces.size() == 3);
+  }
+
+  // `tar -tR` prints the block of each member's ustar header.
+  void check_against_gnu_tar_listing(const ScannedTapeFile& scan, const std::string& vol) {
+    REQUIRE(tg::test::run_in(dir.path, "tar -tR -f " + vol + " > " + vol + ".lst 2>/dev/null; true") == 0);
+    std::ifstream in(dir.path / (vol + ".lst"));
+    std::string line;
+    std::size_t i = 0;
+    while (std::getline(in, line)) {
+      if (line.find("** Block of NULs **") != std::string::npos) break;
+      std::istringstream ls(line);
+      std::string word, colon_block, name;
+      ls >> word >> colon_block;
+      std::getline(ls, name);
+      name.erase(0, 1);
+      REQUIRE(i < scan.members.size());
+      CHECK(scan.members[i].entry.path == name);
+      CHECK(scan.members[i].entry.header_offset == std::stoull(colon_block) * 512);
+      ++i;
+    }
+    CHECK(i == scan.members.size());
+  }
+
+  std::filesystem::path target() const { return dir.path / "restored"; }
+  void check_restored(const std::string& path) {
+    CHECK(tg::test::read_file(target() / path) == originals.at(path));
+  }
+};
+
+std::size_t leftover_partials(const std::filesystem::path& root) {
+  std::size_t n = 0;
+  if (!std::filesystem::exists(root)) return 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(root))
+    if (e.path().filename().string().find(".tapegate-partial") != std::string::npos) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("restore joins a file spanned across three cartridges, byte-identical") {
+  Fixture fx;
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  INFO(report->summary());
+  CHECK(report->ok());
+  CHECK(report->exit_status() == 0);
+  CHECK(report->files_ok == fx.originals.size());
+  for (auto& [p, b] : fx.originals) fx.check_restored(p);
+  // Each cartridge loaded once, in sequence order.
+  CHECK(fx.lib.load_order == fx.barcodes);
+  // Positioned by LOCATE: at most one per piece, never a read from block 0.
+  std::uint64_t locates = 0;
+  for (auto& [b, t] : fx.lib.tapes) locates += t.locates;
+  std::size_t pieces = 0;
+  for (auto& f : fx.plan.files) pieces += f.pieces.size();
+  CHECK(locates <= pieces);
+  CHECK(locates >= fx.barcodes.size());
+  CHECK(leftover_partials(fx.target()) == 0);
+  CHECK(ctx.progress_calls > 0);
+}
+
+TEST_CASE("an unreadable block fails only the file that lies there, named with its position") {
+  Fixture fx;
+  // A block of big/disk.img in the middle of cartridge 2's data.
+  auto& t2 = fx.lib.tapes["TP0002L9"];
+  t2.medium_error_at = 2 + 10;
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  CHECK_FALSE(report->ok());
+  CHECK(report->exit_status() != 0);
+  REQUIRE(report->failures.size() == 1);
+  CHECK(report->failures[0].path == "big/disk.img");
+  CHECK(report->failures[0].error.find("cartridge TP0002L9 tape file 1 block 12") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(fx.target() / "big/disk.img"));
+  for (auto& [p, b] : fx.originals)
+    if (p != "big/disk.img") fx.check_restored(p);
+  CHECK(leftover_partials(fx.target()) == 0);
+  // Its remaining piece on cartridge 3 is skipped, the other files there are read.
+  CHECK(fx.lib.load_order.back() == "TP0003L9");
+}
+
+TEST_CASE("a corrupted data byte is a checksum mismatch naming cartridge and tape file") {
+  Fixture fx;
+  // Find c/last.bin's piece and flip a byte inside its data.
+  const catalog::PieceLocation* loc = nullptr;
+  for (auto& f : fx.plan.files)
+    if (f.file.path == "c/last.bin") loc = &f.pieces.front();
+  REQUIRE(loc);
+  auto& tape = fx.lib.tapes[loc->cartridge];
+  std::uint64_t data_at = loc->piece.header_offset + 3 * 512 + 5000;   // x header, records, ustar, then data
+  tape.objects[loc->tape_file_first_block + data_at / kBlock].bytes[data_at % kBlock] ^= 0xff;
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  REQUIRE(report->failures.size() == 1);
+  CHECK(report->failures[0].path == "c/last.bin");
+  CHECK(report->failures[0].error.find("checksum mismatch") != std::string::npos);
+  CHECK(report->failures[0].error.find(loc->cartridge + " tape file 1") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(fx.target() / "c/last.bin"));
+  CHECK(report->files_ok == fx.originals.size() - 1);
+  CHECK(leftover_partials(fx.target()) == 0);
+}
+
+TEST_CASE("an existing file is never overwritten unless asked") {
+  Fixture fx;
+  tg::test::write_file(fx.target() / "a/first.txt", {'m', 'i', 'n', 'e'});
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  REQUIRE(report->failures.size() == 1);
+  CHECK(report->failures[0].path == "a/first.txt");
+  CHECK(report->failures[0].error.find("exists") != std::string::npos);
+  CHECK(tg::test::read_file(fx.target() / "a/first.txt") == std::vector<std::uint8_t>{'m', 'i', 'n', 'e'});
+  fx.check_restored("big/disk.img");
+
+  auto again = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target(), .overwrite = true});
+  REQUIRE(again.ok());
+  CHECK(again->ok());
+  fx.check_restored("a/first.txt");
+}
+
+TEST_CASE("a cartridge outside the library is asked for by barcode") {
+  Fixture fx;
+  fx.lib.outside.insert("TP0002L9");
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(fx.lib.operator_requests == std::vector<std::string>{"TP0002L9"});
+  for (auto& [p, b] : fx.originals) fx.check_restored(p);
+
+  SECTION("cancelled while waiting stops the job") {
+    Fixture fx2;
+    fx2.lib.outside.insert("TP0003L9");
+    struct CancelOnAsk : RecordingContext {
+      bool asked = false;
+      bool cancelled() const override { return asked; }
+      bool wait_for_operator(const std::string& r, std::chrono::milliseconds) override {
+        requests.push_back(r);
+        asked = true;
+        return false;
+      }
+    } c;
+    auto r = run_restore(fx2.plan, fx2.lib, c, RestoreOptions{.target = fx2.target()});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == tg::Errc::cancelled);
+    CHECK(leftover_partials(fx2.target()) == 0);
+  }
+}
+
+TEST_CASE("the catalog's position must match the tape") {
+  Fixture fx;
+  // Point c/last.bin's piece at another member's header.
+  for (auto& f : fx.plan.files)
+    if (f.file.path == "c/last.bin")
+      for (auto& g : fx.plan.files)
+        if (g.file.path == "a/first.txt") {
+          f.pieces.front().piece.header_offset = g.pieces.front().piece.header_offset;
+          f.pieces.front().piece.first_block = g.pieces.front().piece.first_block;
+          f.pieces.front().cartridge = g.pieces.front().cartridge;
+          f.pieces.front().sequence = g.pieces.front().sequence;
+        }
+  RecordingContext ctx;
+  auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
+  REQUIRE(report.ok());
+  REQUIRE(report->failures.size() == 1);
+  CHECK(report->failures[0].path == "c/last.bin");
+  CHECK(report->failures[0].error.find("the tape holds 'a/first.txt'") != std::string::npos);
+  fx.check_restored("a/first.txt");
+}

@@ -1,0 +1,79 @@
+// Wrong port, wrong IQN, wrong LUN, wrong password: each gives its own
+// clear error, and no error ever shows the CHAP password.
+#include <catch2/catch.hpp>
+
+#include "drivers/iscsi/iscsi_transport.hpp"
+#include "drivers/iscsi/lun_inventory.hpp"
+#include "vtl_fixture.hpp"
+
+using tg::Errc;
+using namespace tg::drivers::iscsi;
+using tg::test::Vtl;
+
+namespace {
+tg::Result<std::unique_ptr<IscsiTransport>> open_text(const std::string& text) {
+  auto url = parse_iscsi_url(text);
+  if (!url) return std::move(url).error();
+  return IscsiTransport::open(*url, Vtl::transport_options());
+}
+}  // namespace
+
+TEST_CASE("wrong port: connection refused", "[integration][iscsi]") {
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
+  // The library's own port + 1 is almost surely closed; make sure.
+  int port = vtl.port() == 65535 ? vtl.port() - 1 : vtl.port() + 1;
+  auto r = open_text("iscsi://127.0.0.1:" + std::to_string(port) + "/" + vtl.iqn() + "/1");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == Errc::transport_error);
+  CHECK_THAT(r.error().message, Catch::Contains("connection refused"));
+  CHECK_THAT(r.error().message, Catch::Contains("127.0.0.1:" + std::to_string(port)));
+}
+
+TEST_CASE("wrong IQN: target not found", "[integration][iscsi]") {
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
+  auto r = open_text(vtl.portal() + "/iqn.2026-11.org.tapegate:no-such-target/1");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == Errc::not_found);
+  CHECK_THAT(r.error().message, Catch::Contains("target not found"));
+  CHECK_THAT(r.error().message, Catch::Contains("no-such-target"));
+}
+
+TEST_CASE("wrong LUN: not present, with the LUNs the target has", "[integration][iscsi]") {
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
+  auto r = open_text(vtl.lun_url(9));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == Errc::not_found);
+  CHECK_THAT(r.error().message, Catch::Contains("LUN 9 is not present"));
+  // tgt: LUN 0 controller, 1 drive, 2 changer.
+  CHECK_THAT(r.error().message, Catch::Contains("0, 1, 2"));
+  // The right LUNs open, and know their device type.
+  auto drive = open_text(vtl.lun_url(1));
+  REQUIRE(drive.ok());
+  CHECK((*drive)->peripheral_type() == peripheral::tape);
+  auto changer = open_text(vtl.lun_url(vtl.changer_lun()));
+  REQUIRE(changer.ok());
+  CHECK((*changer)->peripheral_type() == peripheral::changer);
+}
+
+TEST_CASE("CHAP: wrong password, missing password and the right one", "[integration][iscsi]") {
+  const std::string password = "tape-secret-4711";
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .chap_user = "tgbackup",
+           .chap_password = password});
+  const std::string rest = vtl.target_url().substr(std::string("iscsi://").size()) + "/1";
+
+  auto wrong = open_text("iscsi://tgbackup%not-the-password@" + rest);
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().code == Errc::transport_error);
+  CHECK_THAT(wrong.error().message, Catch::Contains("authentication failed"));
+  CHECK_THAT(wrong.error().message, !Catch::Contains("not-the-password"));
+
+  auto none = open_text(vtl.lun_url(1));
+  REQUIRE_FALSE(none.ok());
+  CHECK_THAT(none.error().message, Catch::Contains("authentication failed"));
+  CHECK_THAT(none.error().message, Catch::Contains("requires CHAP"));
+
+  auto right = open_text("iscsi://tgbackup%" + password + "@" + rest);
+  REQUIRE(right.ok());
+  CHECK_THAT((*right)->describe(), !Catch::Contains(password));
+  CHECK_THAT((*right)->describe(), !Catch::Contains("tgbackup"));
+}
