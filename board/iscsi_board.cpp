@@ -46,7 +46,7 @@ iscsi::IscsiTransportOptions transport_options(const IscsiBoardOptions& o) {
 
 iscsi::IscsiCredentials fallback_credentials(const IscsiBoardOptions& o) {
   if (!o.credentials.empty()) return o.credentials;
-  return iscsi::credentials_from_env(&std::getenv);
+  return iscsi::credentials_from_env([](const char* name) -> const char* { return std::getenv(name); });
 }
 
 Result<iscsi::IscsiTargetInfo> pick_target(iscsi::IscsiUrl& url, const iscsi::DiscoveryOptions& dopts) {

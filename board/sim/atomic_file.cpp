@@ -10,7 +10,7 @@
 
 namespace tg::sim {
 
-Status write_file_atomic(const std::filesystem::path& path, const std::string& content) {
+Status write_file_atomic(const std::filesystem::path& path, const std::string& content, bool durable) {
   const auto tmp = std::filesystem::path(path.string() + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Error(Errc::io_error, "cannot create " + tmp.string() + ": " + std::strerror(errno));
@@ -27,7 +27,7 @@ Status write_file_atomic(const std::filesystem::path& path, const std::string& c
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (durable && ::fsync(fd) != 0) {
     auto e = Error(Errc::io_error, "cannot sync " + tmp.string() + ": " + std::strerror(errno));
     ::close(fd);
     return e;

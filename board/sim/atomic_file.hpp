@@ -9,7 +9,9 @@
 
 namespace tg::sim {
 
-Status write_file_atomic(const std::filesystem::path& path, const std::string& content);
+// durable=false skips the fsync (still atomic against a process crash, not
+// against power loss): for tests and throw-away simulated libraries.
+Status write_file_atomic(const std::filesystem::path& path, const std::string& content, bool durable = true);
 // nullopt-like: Errc::not_found when the file does not exist.
 Result<std::string> read_small_file(const std::filesystem::path& path);
 

@@ -120,7 +120,7 @@ Status CartridgeStore::put(const CartridgeInfo& info) {
   for (const auto& [id, bytes] : info.host_attributes)
     s << "attr." << std::hex << id << std::dec << "=" << to_hex(bytes) << "\n";
   std::lock_guard g(mutex_);
-  TG_CHECK(write_file_atomic(dir_ / (info.barcode + ".meta"), s.str()));
+  TG_CHECK(write_file_atomic(dir_ / (info.barcode + ".meta"), s.str(), durable_));
   infos_[info.barcode] = info;
   return {};
 }

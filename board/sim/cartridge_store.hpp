@@ -34,7 +34,8 @@ bool valid_barcode(const std::string& barcode);
 
 class CartridgeStore {
  public:
-  explicit CartridgeStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // durable: fsync metadata before it replaces the old version.
+  CartridgeStore(std::filesystem::path dir, bool durable) : dir_(std::move(dir)), durable_(durable) {}
   const std::filesystem::path& dir() const { return dir_; }
 
   // Reads every <barcode>.meta in the directory (creating it).
@@ -47,6 +48,7 @@ class CartridgeStore {
 
  private:
   std::filesystem::path dir_;
+  bool durable_ = true;
   mutable std::mutex mutex_;
   std::map<std::string, CartridgeInfo> infos_;
 };

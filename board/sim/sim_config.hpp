@@ -90,7 +90,9 @@ struct SimConfig {
   std::chrono::milliseconds backhitch_penalty{3000};  // stop, reverse, restart
 
   bool power_on_unit_attention = true;   // 29/00 on every LUN after (re)start
-  bool sync_on_flush = true;             // fdatasync on WRITE FILEMARKS IMMED=0 and unload
+  // fdatasync on WRITE FILEMARKS IMMED=0, rewind and unload; fsync of the
+  // element map and cartridge metadata before they replace the old ones.
+  bool sync_on_flush = true;
 
   Personality drive_personality{"TAPEGATE", "SIM LTO DRIVE", "0100"};
   Personality changer_personality{"TAPEGATE", "SIM LIBRARY", "0100"};

@@ -34,7 +34,7 @@ SimLibrary::SimLibrary(SimConfig config, std::filesystem::path state_dir, hal::C
       state_dir_(std::move(state_dir)),
       clock_(clock),
       faults_(std::make_unique<FaultBook>()),
-      store_(std::make_unique<CartridgeStore>(state_dir_ / "cartridges")) {}
+      store_(std::make_unique<CartridgeStore>(state_dir_ / "cartridges", config_.sync_on_flush)) {}
 
 SimLibrary::~SimLibrary() {
   // The changer refers to the drives: it goes first.
@@ -223,7 +223,7 @@ Status SimLibrary::write_state(const std::vector<ElementContents>& contents) {
   for (const auto& e : contents)
     if (!e.barcode.empty()) st.occupied.push_back(e);
   st.outside = outside_;
-  return write_file_atomic(state_dir_ / "library.state", format_library_state(st));
+  return write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
 }
 
 Status SimLibrary::save_state() { return write_state(changer_->contents()); }

@@ -1,6 +1,7 @@
 #include "board/sim/speed_model.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace tg::sim {
 
@@ -15,6 +16,10 @@ hal::Nanos SpeedModel::time_for(std::uint64_t bytes) const {
 void SpeedModel::transfer(std::uint64_t bytes) {
   if (!enabled() || bytes == 0) return;
   const hal::Nanos now = clock_.now();
+  // The host's rate for this transfer: bytes over the time since the
+  // previous command returned (0 time = faster than anything).
+  const std::int64_t interval = (now - last_return_).count();
+  const std::uint64_t host_mbps = interval > 0 ? bytes * 1000 / static_cast<std::uint64_t>(interval) : UINT64_MAX;
   if (!streaming_) {
     streaming_ = true;
     step_ = 0;
@@ -22,8 +27,6 @@ void SpeedModel::transfer(std::uint64_t bytes) {
   } else if (now > tape_done_) {
     // The buffer ran dry: the host was slower than the tape. The drive
     // follows the host's rate if one of its steps is slow enough...
-    const auto interval = std::max<std::int64_t>((now - last_return_).count(), 1);
-    const std::uint64_t host_mbps = bytes * 1000 / static_cast<std::uint64_t>(interval);
     const auto& steps = config_.steps_mbps;
     if (host_mbps >= steps.back()) {
       step_ = 0;
@@ -41,8 +44,9 @@ void SpeedModel::transfer(std::uint64_t bytes) {
   const hal::Nanos release = tape_done_ - time_for(config_.buffer_bytes);
   if (release > now) {
     clock_.sleep_for(release - now);
-    // A host that waits for the drive is faster than the tape: step up.
-    if (step_ > 0) --step_;
+    // A host that had to wait and delivers faster than the current step
+    // (not one held up by a reposition): step up again.
+    if (step_ > 0 && host_mbps > config_.steps_mbps[step_]) --step_;
   }
   last_return_ = clock_.now();
 }

@@ -18,6 +18,10 @@ void describe_changer(IscsiSession& session, IscsiChangerInfo& ch, const std::ve
                       const std::map<int, std::uint16_t>& board_map, bool only_changer,
                       std::vector<int>& placed_luns) {
   SessionLun view(session, ch.lun);
+  if (auto st = absorb_unit_attentions(view, 10, std::chrono::seconds(60)); !st) {
+    ch.error = st.error().message;
+    return;
+  }
   MediaChanger changer(view, "changer (LUN " + std::to_string(ch.lun) + ")");
   auto inv = changer.inventory();
   if (!inv) {

@@ -1,6 +1,7 @@
 #include "drivers/iscsi/iscsi_session.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -180,6 +181,22 @@ Status IscsiSession::wait(Completion& c, Clock::time_point deadline, const std::
     }
   }
   return {};
+}
+
+bool IscsiSession::peer_closed() {
+  if (ctx_ == nullptr) return true;
+  const int fd = iscsi_get_fd(ctx_);
+  if (fd < 0) return true;
+  for (int i = 0; i < 8; ++i) {
+    char byte;
+    const ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return true;  // orderly shutdown by the target
+    if (n < 0) return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+    // Unsolicited PDUs (NOP-In, async messages) wait in the socket: let
+    // libiscsi consume them, then look again.
+    if (iscsi_service(ctx_, POLLIN) < 0 || iscsi_get_fd(ctx_) < 0) return true;
+  }
+  return false;
 }
 
 Result<hal::ScsiReply> IscsiSession::execute(int lun, const hal::ScsiCommand& cmd) {

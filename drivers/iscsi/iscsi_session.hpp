@@ -56,6 +56,10 @@ class IscsiSession {
   Result<std::vector<DiscoveredTarget>> send_targets(std::chrono::milliseconds timeout);
 
   bool usable() const { return ctx_ != nullptr; }
+  // True when the target closed or reset the connection while the session
+  // was idle (a peek at the socket, nothing consumed). Lets the transport
+  // log in again *before* sending a command, instead of losing one.
+  bool peer_closed();
   const std::string& where() const { return where_; }
 
  private:

@@ -91,23 +91,10 @@ Status IscsiTransport::login_and_settle() {
   }
   peripheral_type_ = probe->inquiry.device_type;
 
-  // A new I_T nexus reports UNIT ATTENTION (29/xx power on/reset, 28/00
-  // medium may have changed, 2A/xx parameters changed) on the next command.
-  // They say nothing a freshly connected transport does not already assume,
-  // so they are consumed here with TEST UNIT READY; NOT READY (no medium)
-  // is a normal state for an empty drive and ends the loop too.
-  const auto tur = scsi::test_unit_ready();
-  for (int i = 0;; ++i) {
-    auto r = TG_TRY(session->execute(lun, {.cdb = tur, .timeout = options_.probe_timeout}));
-    if (r.status != hal::scsi_status::check_condition) break;
-    auto s = scsi::parse_sense(r.sense_bytes());
-    if (!s || s->key != scsi::sense_key::unit_attention) break;
-    if (i + 1 >= options_.max_unit_attentions) {
-      return Error(Errc::unit_attention, url_.describe() + ": still reporting UNIT ATTENTION after " +
-                                             std::to_string(i + 1) + " TEST UNIT READY commands: " +
-                                             scsi::describe(*s));
-    }
-  }
+  // The UNIT ATTENTIONs of the new nexus say nothing a freshly logged-in
+  // transport does not already assume (the reconnect path reports the lost
+  // position itself), so they are consumed here.
+  TG_CHECK(absorb_unit_attentions(view, options_.max_unit_attentions, options_.probe_timeout));
   session_ = std::move(session);
   return {};
 }
@@ -135,13 +122,22 @@ Status IscsiTransport::reconnect() {
       break;
     }
   }
-  return Error(Errc::connection_lost, url_.describe() + ": the connection was lost and logging in again failed (" +
-                                          std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") +
-                                          " at most): " + last.message);
+  return Error(Errc::connection_lost,
+               url_.describe() + ": the connection was lost and logging in again failed (" + std::to_string(attempts) +
+                   " attempt" + (attempts == 1 ? "" : "s") + " at most)" +
+                   (peripheral_type_ == peripheral::tape ? "; the tape position is no longer known" : "") + ": " +
+                   last.message);
 }
 
 Result<hal::ScsiReply> IscsiTransport::execute(const hal::ScsiCommand& cmd) {
   if (cmd.cdb.empty()) return Error(Errc::invalid_argument, url_.describe() + ": empty CDB");
+  if (connected() && session_->peer_closed()) {
+    // The target dropped the idle connection (restart, crash, network):
+    // nothing was lost yet, but the drive may have been reset meanwhile.
+    session_.reset();
+    position_lost_ = true;
+    write_guard_ = peripheral_type_ == peripheral::tape;
+  }
   if (!connected()) TG_CHECK(reconnect());
   if (write_guard_ && writes_at_position(cmd.cdb[0])) {
     return Error(Errc::position_lost,

@@ -53,6 +53,21 @@ Result<LunProbe> probe_lun(hal::ScsiTransport& t, int lun, std::chrono::millisec
   return p;
 }
 
+Status absorb_unit_attentions(hal::ScsiTransport& t, int max, std::chrono::milliseconds timeout) {
+  const auto tur = scsi::test_unit_ready();
+  for (int i = 0;; ++i) {
+    auto r = TG_TRY(t.execute({.cdb = tur, .timeout = timeout}));
+    if (r.status != hal::scsi_status::check_condition) return {};
+    auto s = scsi::parse_sense(r.sense_bytes());
+    if (!s || s->key != scsi::sense_key::unit_attention) return {};
+    if (i + 1 >= max) {
+      return Error(Errc::unit_attention, t.describe() + ": still reporting UNIT ATTENTION after " +
+                                             std::to_string(i + 1) + " TEST UNIT READY commands: " +
+                                             scsi::describe(*s));
+    }
+  }
+}
+
 Result<std::vector<int>> report_luns(hal::ScsiTransport& t, std::chrono::milliseconds timeout) {
   // 256 LUNs per target is plenty for a tape library; a longer list is
   // parsed as far as it arrived.

@@ -32,6 +32,12 @@ struct LunProbe {
 // INQUIRY + VPD 0x80 over `t` (one LUN). A CHECK CONDITION on the VPD page
 // leaves the serial empty; on the standard INQUIRY it is an error.
 Result<LunProbe> probe_lun(hal::ScsiTransport& t, int lun, std::chrono::milliseconds timeout);
+// A new I_T nexus reports UNIT ATTENTION (29/xx power on/reset, 28/00
+// medium may have changed, 2A/xx parameters changed) on its first command
+// to each LUN. Consumed with TEST UNIT READY until something else answers
+// (NOT READY for an empty drive ends it too); more than `max` in a row is
+// an error (a device that keeps raising them is broken).
+Status absorb_unit_attentions(hal::ScsiTransport& t, int max, std::chrono::milliseconds timeout);
 // REPORT LUNS over `t` (any LUN of the target answers it; LUN 0 must).
 Result<std::vector<int>> report_luns(hal::ScsiTransport& t, std::chrono::milliseconds timeout);
 

@@ -5,6 +5,9 @@
 // position is re-established (rewind), after which writing works.
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "drivers/media_changer.hpp"
@@ -29,15 +32,42 @@ TEST_CASE("killing tgtd during writes, then reconnecting", "[integration][iscsi]
   REQUIRE(drive.rewind().ok());
   REQUIRE(drive.set_block_size(0).ok());
   const std::vector<std::uint8_t> block(64 * 1024, 0x5A);
-  for (int i = 0; i < 4; ++i) REQUIRE(drive.write(block).ok());
 
+  // A writer keeps writing; tgtd is killed once it has written a few
+  // blocks, so the kill lands while writes are in flight. Whichever write
+  // meets it (the one on the wire, or the next, which finds the socket
+  // closed and cannot log in again) fails; none is retried.
+  std::mutex m;
+  std::condition_variable cv;
+  int written = 0;
+  tg::Error failure;
+  bool failed = false;
+  std::thread writer([&] {
+    for (int i = 0; i < 1000; ++i) {
+      auto w = drive.write(block);
+      std::lock_guard<std::mutex> lock(m);
+      if (!w.ok()) {
+        failure = std::move(w).error();
+        failed = true;
+        cv.notify_all();
+        return;
+      }
+      ++written;
+      cv.notify_all();
+    }
+  });
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [&] { return written >= 4 || failed; });
+  }
   vtl.crash();
-  auto lost = drive.write(block);
-  REQUIRE_FALSE(lost.ok());
-  INFO(lost.error().message);
-  CHECK((lost.error().code == Errc::connection_lost || lost.error().code == Errc::transport_error));
-  CHECK_THAT(lost.error().message, Catch::Contains("drive0"));
-  CHECK_THAT(lost.error().message, Catch::Contains("position is no longer known"));
+  writer.join();
+  REQUIRE(failed);
+  INFO(failure.message);
+  CHECK(failure.code == Errc::connection_lost);
+  CHECK_THAT(failure.message, Catch::Contains("drive0"));
+  CHECK_THAT(failure.message, Catch::Contains("position is no longer known"));
+  CHECK(written < 1000);
   CHECK_FALSE(dt->connected());
 
   // Target still down: one bounded login attempt, then a clear error.
@@ -50,7 +80,9 @@ TEST_CASE("killing tgtd during writes, then reconnecting", "[integration][iscsi]
   vtl.restart();
   // tgt keeps changer state in memory only: after the restart the
   // cartridge is back in its slot. The changer's transport reconnects too.
-  REQUIRE(changer.move(slot, element).ok());
+  auto moved = changer.move(slot, element);
+  INFO((moved.ok() ? std::string("moved") : moved.error().message));
+  REQUIRE(moved.ok());
   REQUIRE(drive.wait_ready(std::chrono::seconds(30)).ok());
   CHECK(dt->connected());
 

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include <numeric>
+#include <array>
 
 #include "board/sim/sim_library.hpp"
 #include "bot_device_model.hpp"
@@ -54,6 +54,19 @@ struct SimOverBot {
     changer_t = std::make_unique<UsbBotTransport>(protocol, 0, "usb:1234:0001/0");
     drive_t = std::make_unique<UsbBotTransport>(protocol, 1, "usb:1234:0001/1");
     changer = std::make_unique<drivers::MediaChanger>(*changer_t, "changer");
+    // The library was just powered on: its first TEST UNIT READY reports
+    // UNIT ATTENTION 29/00, whose sense only REQUEST SENSE can bring over
+    // Bulk-Only. Consuming it is what a board does at start.
+    const std::array<std::uint8_t, 6> tur{};
+    auto ua = changer_t->execute({.cdb = tur, .timeout = 5s});
+    REQUIRE(ua.ok());
+    REQUIRE(ua->status == hal::scsi_status::check_condition);
+    REQUIRE(ua->sense_length >= 14);
+    CHECK((ua->sense[2] & 0x0F) == 0x06);
+    CHECK(ua->sense[12] == 0x29);
+    auto ready = changer_t->execute({.cdb = tur, .timeout = 5s});
+    REQUIRE(ready.ok());
+    REQUIRE(ready->good());
     drive = std::make_unique<drivers::TapeDrive>(*drive_t, "drive0");
   }
   ~SimOverBot() {
@@ -75,7 +88,7 @@ struct SimOverBot {
     std::string barcode = full->barcode;
     REQUIRE(changer->move(full->address, lib->drive_element(0)).ok());
     auto ready = drive->wait_ready(60s, clock);
-    INFO(ready.ok() ? "" : ready.error().message);
+    INFO((ready.ok() ? std::string() : ready.error().message));
     REQUIRE(ready.ok());
     REQUIRE(drive->rewind().ok());
     return barcode;
@@ -106,6 +119,7 @@ TEST_CASE("BOT end to end: identify, inventory and move through the changer LUN"
   CHECK(did->serial == s.lib->drive_serial(0));
 
   auto inv = s.changer->inventory();
+  INFO((inv.ok() ? std::string() : inv.error().message));
   REQUIRE(inv.ok());
   CHECK(inv->of_type(drivers::ElementType::storage).size() == 6);
   auto drives = inv->of_type(drivers::ElementType::data_transfer);

@@ -1,0 +1,2 @@
+# Backup worker: repository discovery.
+target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/repository_scan.cpp)

@@ -1,0 +1,55 @@
+// open_board(): specs to wired boards.
+#include "board/board.hpp"
+#include "board/sim/sim_library.hpp"
+#include "sim_fixture.hpp"
+
+using namespace tg;
+using namespace tg::test;
+
+TEST_CASE("a sim: board wires a changer and drives with their element addresses", "[board][open]") {
+  TempDir d;
+  auto b = board::open_board("sim:drives=3,slots=10,mailslots=1,cartridges=4,cartridge-mb=8", d.path);
+  REQUIRE(b.ok());
+  auto& lib = (*b)->library();
+  REQUIRE(lib.changer != nullptr);
+  REQUIRE(lib.drives.size() == 3);
+  CHECK(lib.drives[0].element_address == 500);
+  CHECK(lib.drives[2].element_address == 502);
+  CHECK(lib.drives[1].drive->name() == "drive1");
+  CHECK(lib.transports.size() == 4);
+  CHECK((*b)->paths().root == d.path);
+  REQUIRE((*b)->simulated_library() != nullptr);
+  CHECK((*b)->simulated_library()->barcode_at(1003) == "TG0004L9");
+  CHECK(std::filesystem::exists(d.path / "board" / "cartridges" / "TG0001L9.meta"));
+}
+
+TEST_CASE("the default board file opens", "[board][open]") {
+  TempDir d;
+  auto b = board::open_board(std::string(TAPEGATE_SOURCE_DIR) + "/board/sim.xml", d.path);
+  REQUIRE(b.ok());
+  CHECK((*b)->name() == "sim-default");
+  CHECK((*b)->library().drives.size() == 2);
+  CHECK((*b)->options().block_size == 1048576);
+  CHECK((*b)->simulated_library()->barcode_at(1023) == "CLN001L1");
+}
+
+TEST_CASE("board specs that cannot be opened say why", "[board][open]") {
+  TempDir d;
+  auto bad = board::open_board("sim:frobnicate=1", d.path);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "sim spec: unknown key 'frobnicate'");
+  auto nofile = board::open_board((d.path / "missing.xml").string(), d.path);
+  REQUIRE_FALSE(nofile.ok());
+  CHECK(nofile.error().code == Errc::not_found);
+  auto what = board::open_board("tape-library-please", d.path);
+  REQUIRE_FALSE(what.ok());
+  CHECK(what.error().code == Errc::invalid_argument);
+  {
+    std::FILE* f = std::fopen((d.path / "usb.xml").c_str(), "w");
+    std::fputs("<board>\n<changer transport=\"usb:0x1234:0x5678\"/>\n</board>\n", f);
+    std::fclose(f);
+  }
+  auto usb = board::open_board((d.path / "usb.xml").string(), d.path / "state");
+  REQUIRE_FALSE(usb.ok());
+  CHECK(usb.error().message.find("usb.xml:2: changer") != std::string::npos);
+}

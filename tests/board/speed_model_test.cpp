@@ -1,0 +1,102 @@
+// The drive's speed model on virtual time: a fast host never starves the
+// tape; a slow one causes backhitches, counted and visible in LOG SENSE.
+#include "board/sim/speed_model.hpp"
+#include "sim_fixture.hpp"
+
+using namespace tg;
+using namespace tg::test;
+using namespace std::chrono_literals;
+using tg::sim::SpeedModel;
+using tg::sim::SpeedModelConfig;
+
+namespace {
+
+SpeedModelConfig lto9(std::uint64_t buffer_mb = 4) {
+  SpeedModelConfig c;
+  c.steps_mbps = {408, 385, 366, 347, 325, 305, 284, 263, 244, 223, 203, 177};
+  c.buffer_bytes = buffer_mb << 20;
+  c.backhitch_penalty = 3s;
+  return c;
+}
+
+constexpr std::uint64_t kBlock = 256 << 10;
+
+}  // namespace
+
+TEST_CASE("a host faster than the tape waits for it and never causes a backhitch", "[sim][speed]") {
+  hal::ManualClock clock;
+  SpeedModel m(lto9(), clock);
+  for (int i = 0; i < 4000; ++i) m.transfer(kBlock);  // ~1 GiB, host costs no time
+  m.drain();
+  CHECK(m.backhitches() == 0);
+  CHECK(m.current_mbps() == 408);
+  // 4000 * 256 KiB at 408 MB/s = 2.57 s of tape time.
+  const double seconds = std::chrono::duration<double>(clock.now()).count();
+  CHECK(seconds == Approx(4000.0 * kBlock / 408e6).epsilon(0.01));
+}
+
+TEST_CASE("a host slower than the floor starves the drive: backhitches", "[sim][speed]") {
+  hal::ManualClock clock;
+  SpeedModel m(lto9(1), clock);
+  // 100 MB/s: each 256 KiB block arrives 2.6 ms after the last.
+  const auto gap = std::chrono::nanoseconds(kBlock * 1000 / 100);
+  for (int i = 0; i < 200; ++i) {
+    m.transfer(kBlock);
+    clock.advance(gap);
+  }
+  CHECK(m.backhitches() > 10);
+  CHECK(m.current_mbps() == 177);
+}
+
+TEST_CASE("a host between the floor and native rate is matched without backhitches", "[sim][speed]") {
+  hal::ManualClock clock;
+  SpeedModel m(lto9(1), clock);
+  const auto gap = std::chrono::nanoseconds(kBlock * 1000 / 250);  // 250 MB/s
+  for (int i = 0; i < 500; ++i) {
+    m.transfer(kBlock);
+    clock.advance(gap);
+  }
+  CHECK(m.backhitches() == 0);
+  CHECK(m.current_mbps() <= 250);
+  CHECK(m.current_mbps() >= 177);
+}
+
+TEST_CASE("a flush stops the tape without counting a backhitch", "[sim][speed]") {
+  hal::ManualClock clock;
+  SpeedModel m(lto9(), clock);
+  m.transfer(kBlock);
+  m.drain();
+  clock.advance(10s);
+  m.transfer(kBlock);
+  CHECK(m.backhitches() == 0);
+}
+
+TEST_CASE("the simulated drive reports backhitches in DriveStats and LOG SENSE page 0x30", "[sim][speed]") {
+  SimFixture f;
+  f.config.speed_mbps = 400;
+  f.config.drive_buffer_mb = 1;
+  f.open();
+  f.load();
+  const auto block = pattern(64 << 10, 1);
+  for (int i = 0; i < 40; ++i) {
+    REQUIRE(run(f.drive(), cdb_write6(static_cast<std::uint32_t>(block.size())), 0, block).good());
+    f.clock.advance(10ms);  // 6.5 MB/s: far below the floor
+  }
+  const auto stats = f.lib->drive_stats(0);
+  CHECK(stats.backhitches > 5);
+  CHECK(stats.bytes_written == 40 * block.size());
+  Reply r = run(f.drive(), {0x4D, 0, 0x70, 0, 0, 0, 0, 0, 64, 0}, 64);
+  REQUIRE(r.good());
+  CHECK(get_be16(r.data, 4) == 0x0000);
+  CHECK(get_be64(r.data, 8) == stats.backhitches);
+  CHECK(f.lib->drive_stats(1).backhitches == 0);
+}
+
+TEST_CASE("speed 0 switches the model off: no waiting at all", "[sim][speed]") {
+  SimFixture f;
+  f.open();
+  f.load();
+  for (int i = 0; i < 8; ++i) REQUIRE(run(f.drive(), cdb_write6(65536), 0, pattern(65536, 1)).good());
+  CHECK(f.clock.now().count() == 0);
+  CHECK(f.lib->drive_stats(0).current_speed_mbps == 0);
+}

@@ -1,0 +1,5 @@
+tg_fuzz_target(sense LIBS tapegate_drivers)
+tg_fuzz_target(inquiry LIBS tapegate_drivers)
+tg_fuzz_target(element_status LIBS tapegate_drivers)
+tg_fuzz_target(mode_log_pages LIBS tapegate_drivers)
+tg_fuzz_target(position_attributes LIBS tapegate_drivers)
