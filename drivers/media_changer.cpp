@@ -4,6 +4,7 @@
 #include <array>
 
 #include "drivers/device_identity.hpp"
+#include "drivers/ready_wait.hpp"
 #include "drivers/scsi/cdb_smc.hpp"
 #include "drivers/scsi/cdb_spc.hpp"
 #include "drivers/scsi/element_status.hpp"
@@ -56,6 +57,14 @@ MediaChanger::MediaChanger(hal::ScsiTransport& transport, std::string name)
 
 Result<DeviceIdentity> MediaChanger::identify() { return identify_device(lun_); }
 
+Status MediaChanger::test_unit_ready() {
+  return lun_.run_no_data("TEST UNIT READY", scsi::test_unit_ready(), timeouts::quick);
+}
+
+Status MediaChanger::wait_ready(std::chrono::milliseconds timeout, hal::Clock& clock) {
+  return wait_until_ready(lun_, timeout, clock);
+}
+
 std::string MediaChanger::element_label(std::uint16_t address) const {
   if (map_) {
     const std::pair<const ElementRange*, ElementType> ranges[] = {
@@ -96,7 +105,8 @@ Status MediaChanger::read_type(ElementType type, ElementRange range, Inventory& 
   // without a barcode reader) are asked again without.
   bool dvcid = type == ElementType::data_transfer || type == ElementType::all;
   bool voltag = true;
-  std::uint32_t allocation = std::max<std::uint32_t>(inventory_allocation_, 1024);
+  // 64 bytes hold the header, one page header and a tag-less descriptor.
+  std::uint32_t allocation = std::max<std::uint32_t>(inventory_allocation_, 64);
   constexpr std::uint32_t kMaxAllocation = 0xFFFFFF;  // the CDB's 3-byte field
   std::uint32_t start = range.first;
   std::size_t remaining = range.count;

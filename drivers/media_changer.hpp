@@ -1,6 +1,7 @@
 #pragma once
 // SMC media changer, written only against hal::ScsiTransport. Element
 // addresses come from the device, never assumed.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "drivers/scsi_lun.hpp"
 #include "drivers/tape_drive.hpp"  // DeviceIdentity
+#include "hal/clock.hpp"
 #include "hal/result.hpp"
 #include "hal/scsi_transport.hpp"
 
@@ -52,6 +54,10 @@ class MediaChanger {
   const std::string& name() const { return name_; }
 
   Result<DeviceIdentity> identify();
+  Status test_unit_ready();
+  // Polls TEST UNIT READY until ready, absorbing unit attentions (power on,
+  // 28/01 after the operator used the mail slots); see wait_until_ready.
+  Status wait_ready(std::chrono::milliseconds timeout, hal::Clock& clock);
   Result<ElementAddressAssignment> element_map();
   // READ ELEMENT STATUS with volume tags (and DVCID for drives), paged so
   // large libraries fit in bounded replies.

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "drivers/device_identity.hpp"
+#include "drivers/ready_wait.hpp"
 #include "drivers/scsi/attributes.hpp"
 #include "drivers/scsi/block_limits.hpp"
 #include "drivers/scsi/cdb_spc.hpp"
@@ -89,35 +90,8 @@ Status TapeDrive::test_unit_ready() { return run_no_data("TEST UNIT READY", scsi
 Status TapeDrive::wait_ready(std::chrono::milliseconds timeout) { return wait_ready(timeout, hal::system_clock()); }
 
 Status TapeDrive::wait_ready(std::chrono::milliseconds timeout, hal::Clock& clock) {
-  using namespace std::chrono_literals;
-  const auto start = clock.now();
-  // Each reset, medium change and mode change queues one UNIT ATTENTION; a
-  // device that keeps raising them without end is broken, not busy.
-  constexpr int kMaxAttentions = 32;
-  int attentions = 0;
-  for (;;) {
-    Status s = test_unit_ready();
-    if (s.ok()) return s;
-    const Error& e = s.error();
-    if (e.code == Errc::unit_attention) {
-      // Unit attentions report events (power on, medium may have changed); the caller is waiting for ready.
-      tracked_position_.reset();
-      if (++attentions > kMaxAttentions)
-        return lun_.error(Errc::unit_attention, "TEST UNIT READY",
-                          "still reporting UNIT ATTENTION after " + n(kMaxAttentions) + " attempts: " + e.message);
-      continue;
-    }
-    if (e.code != Errc::not_ready) return s;
-    // 04/03 (manual intervention required) will not resolve by waiting.
-    if (e.asc == 0x04 && e.ascq == 0x03) return s;
-    if (clock.now() - start >= timeout) {
-      Error late = std::move(s).error();
-      late.message = "not ready after " +
-                     n(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s: " + late.message;
-      return late;
-    }
-    clock.sleep_for(1s);
-  }
+  // A unit attention may mean a different cartridge: the count is void.
+  return wait_until_ready(lun_, timeout, clock, [this] { tracked_position_.reset(); });
 }
 
 Status TapeDrive::load() {

@@ -114,7 +114,10 @@ Result<IscsiTargetInfo> probe_target(const IscsiUrl& url_in, const DiscoveryOpti
 
 Result<std::vector<IscsiTargetInfo>> discover_portal(const std::string& text, const DiscoveryOptions& options) {
   auto url = TG_TRY(parse_iscsi_url(text));
-  fill_credentials(url, options.credentials);
+  // URL first, then the caller's (board file), then the environment.
+  fill_credentials(url, options.credentials.empty()
+                            ? credentials_from_env([](const char* n) -> const char* { return std::getenv(n); })
+                            : options.credentials);
   if (!url.target.empty()) {
     auto one = TG_TRY(probe_target(url, options));
     return std::vector<IscsiTargetInfo>{std::move(one)};

@@ -61,7 +61,9 @@ struct DiscoveryOptions {
   std::chrono::milliseconds command_timeout{60'000};
 };
 
-// `url`: iscsi://[user[%password]@]host[:port][/target-iqn]. With a target
+// `url`: iscsi://[user[%password]@]host[:port][/target-iqn]. CHAP: the
+// URL's credentials, else options.credentials, else the environment
+// (TAPEGATE_ISCSI_USER / TAPEGATE_ISCSI_PASSWORD). With a target
 // name only that target is probed; else every target SendTargets lists.
 // Fails only when the portal itself cannot be reached or logged in to;
 // a target that fails to probe is listed with its error.

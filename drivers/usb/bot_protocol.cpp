@@ -116,7 +116,7 @@ Result<BotResult> BotProtocol::execute(const BotCommand& cmd) {
 
   // Data transport (BOT 5.3.2).
   std::size_t moved = 0;
-  if (expected > 0) moved = TG_TRY(data_phase(cmd));
+  if (expected > 0) moved = std::min<std::size_t>(TG_TRY(data_phase(cmd)), expected);
 
   // Status transport (BOT 5.3.3).
   CommandStatusWrapper csw = TG_TRY(read_csw(cbw.tag, cmd.timeout));

@@ -64,19 +64,19 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::filesystem::path& file
   // WAL: readers (the console) never block the job that writes. FULL sync:
   // a committed catalog row must survive power loss as the tape data does.
   {
-    auto st = TG_TRY(db->prepare("PRAGMA journal_mode=WAL"));
-    bool row = TG_TRY(st.step());
-    if (!row || st.text(0) != "wal")
-      return make_error(Errc::io_error, "catalog: " + file.string() + ": cannot switch to WAL journal mode");
-  }
-  TG_CHECK(db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
-  {
     // Reject a file that is not an SQLite database before migrating it.
     auto st = db->prepare("SELECT count(*) FROM sqlite_master");
     if (!st) return std::move(st).error().with_context("catalog " + file.string());
     auto r = st->step();
     if (!r) return std::move(r).error().with_context("catalog " + file.string());
   }
+  {
+    auto st = TG_TRY(db->prepare("PRAGMA journal_mode=WAL"));
+    bool row = TG_TRY(st.step());
+    if (!row || st.text(0) != "wal")
+      return make_error(Errc::io_error, "catalog: " + file.string() + ": cannot switch to WAL journal mode");
+  }
+  TG_CHECK(db->exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"));
   auto migrated = migrate(*db, kSchemaVersion);
   if (!migrated) return std::move(migrated).error().with_context(file.string());
   std::unique_ptr<Catalog> cat(new Catalog(file, clock, std::move(db)));

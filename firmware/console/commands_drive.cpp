@@ -161,7 +161,7 @@ Result<Reply> clean(CommandContext& c) {
     ctx.progress(p);
     {
       auto ch = TG_TRY(claim_changer(*app, "clean " + name));
-      if (auto m = lib->changer->move(home, drive_el); !m)
+      if (auto m = retry_unit_attention([&] { return lib->changer->move(home, drive_el); }); !m)
         return std::move(m).error().with_context("moving cleaning cartridge " + barcode + " into drive " + name);
     }
     ctx.log(LogLevel::info, "cleaning drive " + name + " with " + barcode);
@@ -177,7 +177,7 @@ Result<Reply> clean(CommandContext& c) {
       ctx.log(LogLevel::warning, "eject after cleaning: " + u.error().message);
     {
       auto ch = TG_TRY(claim_changer(*app, "clean " + name));
-      if (auto m = lib->changer->move(drive_el, home); !m)
+      if (auto m = retry_unit_attention([&] { return lib->changer->move(drive_el, home); }); !m)
         return std::move(m).error().with_context("returning cleaning cartridge " + barcode + " to " + home_l);
     }
     Reply r;
@@ -205,9 +205,9 @@ Result<Reply> selftest(CommandContext& c) {
     check("changer", lib->drives.size() == 1, "no changer (a stand-alone drive)");
   } else {
     auto lease = TG_TRY(claim_changer(c.app, "selftest"));
-    auto id = lib->changer->identify();
+    auto id = retry_unit_attention([&] { return lib->changer->identify(); });
     check("changer answers INQUIRY", id.ok(), id ? id->vendor + " " + id->product : id.error().message);
-    auto i = lib->changer->inventory();
+    auto i = retry_unit_attention([&] { return lib->changer->inventory(); });
     check("changer reports its elements", i.ok(), i ? std::to_string(i->elements.size()) + " elements" : i.error().message);
     if (i) inv = std::move(*i);
   }

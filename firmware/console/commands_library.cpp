@@ -56,7 +56,7 @@ Result<Reply> status(CommandContext& c) {
   r.field("library", lib->name);
   if (lib->changer) {
     auto lease = TG_TRY(claim_changer(c.app, "status"));
-    auto id = lib->changer->identify();
+    auto id = retry_unit_attention([&] { return lib->changer->identify(); });
     r.field("changer", id ? id->vendor + " " + id->product + " " + id->revision : "unreachable: " + id.error().message);
   }
   std::optional<drivers::Inventory> inv;
@@ -161,7 +161,7 @@ Result<Reply> move(CommandContext& c) {
       }
   {
     auto lease = TG_TRY(claim_changer(c.app, "move"));
-    auto m = lib->changer->move(from->address, to->address);
+    auto m = retry_unit_attention([&] { return lib->changer->move(from->address, to->address); });
     if (!m) return std::move(m).error().with_context("moving " + what + " from " + from_l + " to " + to_l);
   }
   if (to->type == ElementType::data_transfer)
@@ -179,7 +179,7 @@ Result<Reply> import_cmd(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
   auto lease = TG_TRY(claim_changer(c.app, "import"));
-  auto got = lib->changer->import_mailslots();
+  auto got = retry_unit_attention([&] { return lib->changer->import_mailslots(); });
   if (!got) return std::move(got).error().with_context("importing from the mail slots");
   Reply r;
   auto& t = r.table("imported", "Imported", {"barcode"});
@@ -221,7 +221,7 @@ Result<Reply> export_cmd(CommandContext& c) {
       return std::move(u).error().with_context("ejecting " + barcode + " in drive " + dn);
   }
   auto lease = TG_TRY(claim_changer(c.app, "export " + barcode));
-  auto to = lib->changer->export_to_mailslot(from);
+  auto to = retry_unit_attention([&] { return lib->changer->export_to_mailslot(from); });
   if (!to) return std::move(to).error().with_context("exporting " + barcode);
   std::string to_l = "mail slot";
   if (auto inv2 = lib->changer->inventory(); inv2)
@@ -238,7 +238,7 @@ Result<Reply> reset(CommandContext& c) {
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
   {
     auto lease = TG_TRY(claim_changer(c.app, "reset"));
-    auto s = lib->changer->initialize_element_status();
+    auto s = retry_unit_attention([&] { return lib->changer->initialize_element_status(); });
     if (!s) return std::move(s).error().with_context("INITIALIZE ELEMENT STATUS on changer " + lib->changer->name());
   }
   if (c.app.log) c.app.log->add(LogLevel::notice, "changer", "element status re-initialised");

@@ -11,6 +11,7 @@ namespace tg::firmware::console {
 struct Outcome {
   int exit_status = kExitOk;
   std::string output;  // rendered reply or error, text or JSON, ends in '\n'
+  bool is_error = false;  // output is an error message (stderr in the CLI)
 };
 
 // Never throws and never lets a handler's failure escape: every failure is

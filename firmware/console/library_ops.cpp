@@ -43,8 +43,8 @@ Result<HeldDriveLease> wait_for_drive(Appliance& app, drivers::Library& lib, Job
 Result<drivers::Inventory> read_inventory(Appliance& app, drivers::Library& lib) {
   if (!lib.changer) return Error(Errc::unsupported, "library " + lib.name + " has no media changer");
   auto lease = TG_TRY(claim_changer(app, "inventory"));
-  auto inv = lib.changer->inventory();
-  if (!inv) return std::move(inv).error().with_context("reading the inventory of changer " + lib.changer->name());
+  auto inv = retry_unit_attention([&] { return lib.changer->inventory(); });
+  if (!inv) return std::move(inv).error().with_context("reading the inventory");
   return inv;
 }
 
@@ -93,7 +93,7 @@ Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const s
   LoadResult res{target->drive->name(), element_label_long(*src, inv, lib)};
   {
     auto changer = TG_TRY(claim_changer(app, owner));
-    auto m = lib.changer->move(src->address, target->element_address);
+    auto m = retry_unit_attention([&] { return lib.changer->move(src->address, target->element_address); });
     if (!m) return std::move(m).error().with_context("moving " + barcode + " from " + res.from + " to drive " + res.drive);
   }
   if (auto r = target->drive->wait_ready(kLoadTimeout); !r)
@@ -135,7 +135,7 @@ Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drive
   res.to = element_label_long(*dest, inv, lib);
   {
     auto changer = TG_TRY(claim_changer(app, "unload " + dn));
-    auto m = lib.changer->move(d.element_address, dest->address);
+    auto m = retry_unit_attention([&] { return lib.changer->move(d.element_address, dest->address); });
     if (!m) return std::move(m).error().with_context("moving " + what + " from drive " + dn + " to " + res.to);
   }
   if (app.log) app.log->add(LogLevel::info, "drive " + dn, "unloaded " + what + " to " + res.to);

@@ -51,6 +51,17 @@ struct HeldDriveLease {
 Result<HeldDriveLease> wait_for_drive(Appliance& app, drivers::Library& lib, JobContext& ctx, const std::string& owner,
                                       const std::optional<std::string>& only = std::nullopt);
 
+// A UNIT ATTENTION is reported instead of running the command (SPC-4
+// 5.14: the first command after a reset or a medium change gets it). The
+// console knows the context -- the operator wants the command done, and the
+// changer's state is re-read anyway -- so it tries exactly once more.
+template <class F>
+auto retry_unit_attention(F&& f) -> decltype(f()) {
+  auto r = f();
+  if (!r.ok() && r.error().code == Errc::unit_attention) return f();
+  return r;
+}
+
 // How long a drive may take to become ready after a load: an LTO-8 manual
 // recommends 14 minutes for load/unload (field lessons).
 inline constexpr std::chrono::minutes kLoadTimeout{15};

@@ -55,7 +55,7 @@ TEST_CASE("a board of explicit devices", "[board][xml]") {
 }
 
 TEST_CASE("board file errors name the file, the line and the problem", "[board][xml]") {
-  CHECK(error_of("<board>\n  <simulated-library>\n</board>").rfind("b.xml:3: broken XML", 0) == 0);
+  CHECK(error_of("<board>\n  <simulated-library>\n</board>").rfind("b.xml:2: broken XML", 0) == 0);
   CHECK(error_of("<library/>") == "b.xml:1: the root element must be <board>");
   CHECK(error_of("<board>\n<simulated-library>\n<robot/>\n</simulated-library></board>")
             .rfind("b.xml:3: <robot>: unknown element", 0) == 0);

@@ -57,8 +57,8 @@ TEST_CASE("a host between the floor and native rate is matched without backhitch
     clock.advance(gap);
   }
   CHECK(m.backhitches() == 0);
-  CHECK(m.current_mbps() <= 250);
-  CHECK(m.current_mbps() >= 177);
+  // It settles on the steps around the host's rate.
+  CHECK((m.current_mbps() == 244 || m.current_mbps() == 263));
 }
 
 TEST_CASE("a flush stops the tape without counting a backhitch", "[sim][speed]") {

@@ -146,19 +146,34 @@ TEST_CASE("inventory pages by starting address when the reply exceeds the alloca
 
 TEST_CASE("inventory grows the allocation when not one descriptor fits") {
   Rig r;
-  r.changer.set_inventory_allocation(16);  // raised to the 1 KiB floor...
+  r.changer.set_inventory_allocation(64);
   r.target.push(good(op::mode_sense6, page_1d(4)));
+  // A picker descriptor of 12 + 72 + 204 = 288 bytes cannot fit 64: the changer is asked
+  // again with room for the report it announced.
   ElementPage fat{.type = 1, .pvoltag = true, .avoltag = true, .id_length = 200};
-  for (std::uint16_t a = 1; a <= 1; ++a) fat.add(a, false, 0);
-  // ...and a picker descriptor of 12+72+204 = 288 bytes still fits; make it not fit with 4 of them at 1 KiB.
+  fat.add(1, false, 0);
   B big = element_status_reply({fat});
   r.target.push(good(op::read_element_status, big));
-  r.target.push(good(op::read_element_status, slots_page(1000, 4)));
-  r.target.push(good(op::read_element_status, mail_page(false, false)));
-  r.target.push(good(op::read_element_status, drives_page()));
+  r.target.push(good(op::read_element_status, big));
+  ElementPage one{.type = 2};
+  for (std::uint16_t a = 0; a < 4; ++a) one.add(static_cast<std::uint16_t>(1000 + a), false);
+  // Tag-less 12-byte descriptors: 64 bytes hold 4 of them exactly.
+  r.target.push(good(op::read_element_status, element_status_reply({one})));
+  ElementPage mail{.type = 3};
+  mail.add(10, false);
+  mail.add(11, false);
+  r.target.push(good(op::read_element_status, element_status_reply({mail})));
+  ElementPage drives{.type = 4};
+  drives.add(500, false);
+  drives.add(501, false);
+  r.target.push(good(op::read_element_status, element_status_reply({drives})));
   auto inv = r.changer.inventory();
   REQUIRE(inv.ok());
+  CHECK(r.target.done());
   CHECK(inv->of_type(ElementType::transport).size() == 1);
+  CHECK(inv->of_type(ElementType::storage).size() == 4);
+  CHECK(tg::get_be24(r.target.cdbs()[1], 7) == 64);
+  CHECK(tg::get_be24(r.target.cdbs()[2], 7) == big.size());
 }
 
 TEST_CASE("inventory retries without DVCID when the changer rejects it") {

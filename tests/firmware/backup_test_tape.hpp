@@ -6,6 +6,8 @@
 // files to disk and run GNU tar on them.
 #include <openssl/evp.h>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -60,7 +62,7 @@ struct RecordedPiece {
   firmware::pipeline::PieceInfo info;
 };
 
-class RecordingEvents final : public firmware::pipeline::StreamEvents {
+class RecordingEvents : public firmware::pipeline::StreamEvents {
  public:
   explicit RecordingEvents(std::vector<TestTapeLimits> per_volume) : limits_(std::move(per_volume)) {
     next();

@@ -13,12 +13,14 @@ using tg::Errc;
 TEST_CASE("catalog: a new file gets the current schema, WAL and foreign keys") {
   CatalogFixture f;
   CHECK(TG_REQUIRE_OK(f.cat->schema_version()) == Catalog::kSchemaVersion);
-  auto jm = TG_REQUIRE_OK(f.cat->db().prepare("PRAGMA journal_mode"));
-  REQUIRE(TG_REQUIRE_OK(jm.step()));
-  CHECK(jm.text(0) == "wal");
-  auto fk = TG_REQUIRE_OK(f.cat->db().prepare("PRAGMA foreign_keys"));
-  REQUIRE(TG_REQUIRE_OK(fk.step()));
-  CHECK(fk.i64(0) == 1);
+  {
+    auto jm = TG_REQUIRE_OK(f.cat->db().prepare("PRAGMA journal_mode"));
+    REQUIRE(TG_REQUIRE_OK(jm.step()));
+    CHECK(jm.text(0) == "wal");
+    auto fk = TG_REQUIRE_OK(f.cat->db().prepare("PRAGMA foreign_keys"));
+    REQUIRE(TG_REQUIRE_OK(fk.step()));
+    CHECK(fk.i64(0) == 1);
+  }
   // A row pointing at a missing pool is refused by the database itself.
   CHECK_FALSE(f.cat->db().exec("INSERT INTO media_sets(id, pool, created) VALUES ('x', 'nope', 0)").ok());
   // Reopening keeps the version and the data.

@@ -126,7 +126,9 @@ struct Fixture {
 
   std::filesystem::path target() const { return dir.path / "restored"; }
   void check_restored(const std::string& path) {
-    CHECK(tg::test::read_file(target() / path) == originals.at(path));
+    INFO("restored file " << path);
+    bool same = tg::test::read_file(target() / path) == originals.at(path);
+    CHECK(same);
   }
 };
 
@@ -146,6 +148,7 @@ TEST_CASE("restore joins a file spanned across three cartridges, byte-identical"
   auto report = run_restore(fx.plan, fx.lib, ctx, RestoreOptions{.target = fx.target()});
   REQUIRE(report.ok());
   INFO(report->summary());
+  for (auto& f : report->failures) UNSCOPED_INFO(f.path << ": " << f.error);
   CHECK(report->ok());
   CHECK(report->exit_status() == 0);
   CHECK(report->files_ok == fx.originals.size());

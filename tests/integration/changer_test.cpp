@@ -23,7 +23,7 @@ TEST_CASE("inventory lists every element with barcodes at the device's addresses
   MediaChanger changer(*t, "lib0");
 
   auto map = changer.element_map();
-  REQUIRE(map.ok());
+  TG_REQUIRE_OK(map);
   CHECK(map->transport.first == addr(vtl, "VTL_PICKER_ADDR"));
   CHECK(map->storage.first == addr(vtl, "VTL_SLOT_ADDR"));
   CHECK(map->storage.count == 5);
@@ -33,7 +33,7 @@ TEST_CASE("inventory lists every element with barcodes at the device's addresses
   CHECK(map->data_transfer.count == 2);
 
   auto inv = changer.inventory();
-  REQUIRE(inv.ok());
+  TG_REQUIRE_OK(inv);
   CHECK(inv->of_type(ElementType::storage).size() == 5);
   CHECK(inv->of_type(ElementType::import_export).size() == 2);
   CHECK(inv->of_type(ElementType::data_transfer).size() == 2);
@@ -65,9 +65,9 @@ TEST_CASE("move slot -> drive -> slot, and errors for full and empty elements", 
              slot3 = addr(vtl, "VTL_SLOT_ADDR", 3), drive = addr(vtl, "VTL_DRIVE_ADDR");
   const auto barcode = vtl.barcodes().at(0);
 
-  REQUIRE(changer.move(slot0, drive).ok());
+  TG_REQUIRE_OK(changer.move(slot0, drive));
   auto inv = changer.inventory();
-  REQUIRE(inv.ok());
+  TG_REQUIRE_OK(inv);
   const ElementStatus* d = inv->find_address(drive);
   REQUIRE(d != nullptr);
   CHECK(d->full);
@@ -79,7 +79,7 @@ TEST_CASE("move slot -> drive -> slot, and errors for full and empty elements", 
   // The cartridge really is in the tape LUN behind that element.
   auto dt = tg::test::open_lun(vtl, 1);
   TapeDrive tape(*dt, "drive0");
-  REQUIRE(tape.wait_ready(std::chrono::seconds(30)).ok());
+  TG_REQUIRE_OK(tape.wait_ready(std::chrono::seconds(30)));
 
   // Into an occupied element / from an empty one: distinct errors.
   auto full = changer.move(slot1, drive);
@@ -90,9 +90,9 @@ TEST_CASE("move slot -> drive -> slot, and errors for full and empty elements", 
   CHECK(empty.error().code == Errc::element_empty);
 
   // Back home to another slot (the picker goes anywhere free).
-  REQUIRE(changer.move(drive, slot3).ok());
+  TG_REQUIRE_OK(changer.move(drive, slot3));
   inv = changer.inventory();
-  REQUIRE(inv.ok());
+  TG_REQUIRE_OK(inv);
   CHECK_FALSE(inv->find_address(drive)->full);
   CHECK(inv->find_address(slot3)->barcode == barcode);
 }
@@ -105,21 +105,21 @@ TEST_CASE("mail slots: export a cartridge, import it again", "[integration][chan
   const auto barcode = vtl.barcodes().at(1);
 
   auto mail = changer.export_to_mailslot(slot1);
-  REQUIRE(mail.ok());
+  TG_REQUIRE_OK(mail);
   CHECK(*mail >= addr(vtl, "VTL_MAIL_ADDR"));
   CHECK(*mail < addr(vtl, "VTL_MAIL_ADDR", 2));
   auto inv = changer.inventory();
-  REQUIRE(inv.ok());
+  TG_REQUIRE_OK(inv);
   const ElementStatus* m = inv->find_barcode(barcode);
   REQUIRE(m != nullptr);
   CHECK(m->type == ElementType::import_export);
 
   auto imported = changer.import_mailslots();
-  REQUIRE(imported.ok());
+  TG_REQUIRE_OK(imported);
   REQUIRE(imported->size() == 1);
   CHECK(imported->front() == barcode);
   inv = changer.inventory();
-  REQUIRE(inv.ok());
+  TG_REQUIRE_OK(inv);
   m = inv->find_barcode(barcode);
   REQUIRE(m != nullptr);
   CHECK(m->type == ElementType::storage);

@@ -2,6 +2,8 @@
 // clear error, and no error ever shows the CHAP password.
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include "drivers/iscsi/iscsi_transport.hpp"
 #include "drivers/iscsi/lun_inventory.hpp"
 #include "vtl_fixture.hpp"
@@ -48,10 +50,10 @@ TEST_CASE("wrong LUN: not present, with the LUNs the target has", "[integration]
   CHECK_THAT(r.error().message, Catch::Contains("0, 1, 2"));
   // The right LUNs open, and know their device type.
   auto drive = open_text(vtl.lun_url(1));
-  REQUIRE(drive.ok());
+  TG_REQUIRE_OK(drive);
   CHECK((*drive)->peripheral_type() == peripheral::tape);
   auto changer = open_text(vtl.lun_url(vtl.changer_lun()));
-  REQUIRE(changer.ok());
+  TG_REQUIRE_OK(changer);
   CHECK((*changer)->peripheral_type() == peripheral::changer);
 }
 
@@ -73,7 +75,41 @@ TEST_CASE("CHAP: wrong password, missing password and the right one", "[integrat
   CHECK_THAT(none.error().message, Catch::Contains("requires CHAP"));
 
   auto right = open_text("iscsi://tgbackup%" + password + "@" + rest);
-  REQUIRE(right.ok());
+  TG_REQUIRE_OK(right);
   CHECK_THAT((*right)->describe(), !Catch::Contains(password));
   CHECK_THAT((*right)->describe(), !Catch::Contains("tgbackup"));
+}
+
+TEST_CASE("CRC32C header digests are negotiated when asked for", "[integration][iscsi]") {
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
+  auto url = parse_iscsi_url(vtl.lun_url(1));
+  TG_REQUIRE_OK(url);
+  auto o = Vtl::transport_options();
+  o.session.header_digest = true;
+  auto t = IscsiTransport::open(*url, o);
+  TG_REQUIRE_OK(t);
+  const std::array<std::uint8_t, 6> tur{};
+  auto r = (*t)->execute({.cdb = tur});
+  TG_REQUIRE_OK(r);
+}
+
+TEST_CASE("a command the target does not answer times out, then the link recovers",
+          "[integration][iscsi][timeout]") {
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
+  auto t = tg::test::open_lun(vtl, 1);
+  const pid_t pid = vtl.env_int("VTL_PID");
+  const std::array<std::uint8_t, 6> tur{};
+  {
+    // tgtd stopped (not killed): the TCP connection stays up, nothing answers.
+    tg::test::StoppedProcess frozen(pid);
+    auto r = t->execute({.cdb = tur, .timeout = std::chrono::milliseconds(300)});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::timeout);
+    CHECK_THAT(r.error().message, Catch::Contains("did not complete within 0.3 s"));
+    CHECK_FALSE(t->connected());
+  }
+  // Target running again: the next command logs in again first.
+  auto again = t->execute({.cdb = tur});
+  TG_REQUIRE_OK(again);
+  CHECK(t->take_position_lost());
 }

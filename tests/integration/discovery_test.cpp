@@ -12,7 +12,7 @@ using tg::test::Vtl;
 TEST_CASE("discovery finds the library, its drives and their elements", "[integration][iscsi][discovery]") {
   Vtl vtl({.drives = 2, .slots = 5, .mailslots = 2, .cartridges = 3});
   auto found = discover_portal(vtl.portal());
-  REQUIRE(found.ok());
+  TG_REQUIRE_OK(found);
   REQUIRE(found->size() == 1);
   const IscsiTargetInfo& t = found->front();
   CHECK(t.error.empty());
@@ -55,13 +55,13 @@ TEST_CASE("discovery with an explicit target and a board-file map", "[integratio
   // Agreeing with the changer's DVCID report is accepted...
   opts.board_drive_map = {{1, static_cast<std::uint16_t>(first)}};
   auto ok = discover_portal(vtl.target_url(), opts);
-  REQUIRE(ok.ok());
+  TG_REQUIRE_OK(ok);
   REQUIRE(ok->size() == 1);
   CHECK(ok->front().changers.at(0).error.empty());
   // ...contradicting it is reported, not followed.
   opts.board_drive_map = {{1, static_cast<std::uint16_t>(first + 1)}};
   auto bad = discover_portal(vtl.target_url(), opts);
-  REQUIRE(bad.ok());
+  TG_REQUIRE_OK(bad);
   CHECK_THAT(bad->front().changers.at(0).error, Catch::Contains("reports its serial"));
 }
 

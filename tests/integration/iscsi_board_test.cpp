@@ -17,7 +17,7 @@ TEST_CASE("an iSCSI board wires changer and drives from discovery", "[integratio
   Vtl vtl({.drives = 2, .slots = 4, .mailslots = 1, .cartridges = 2});
   const std::filesystem::path state = vtl.dir() + "/state";
   auto board = tg::board::open_iscsi_board(vtl.target_url(), state);
-  REQUIRE(board.ok());
+  TG_REQUIRE_OK(board);
   Library& lib = (*board)->library();
   REQUIRE(lib.changer != nullptr);
   REQUIRE(lib.drives.size() == 2);
@@ -34,7 +34,7 @@ TEST_CASE("an iSCSI board wires changer and drives from discovery", "[integratio
   // drive1 (and not drive0) ready.
   LibraryDrive* d1 = lib.drive_by_name("drive1");
   REQUIRE(d1 != nullptr);
-  REQUIRE(lib.changer->move(static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR")), d1->element_address).ok());
+  TG_REQUIRE_OK(lib.changer->move(static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR")), d1->element_address));
   CHECK(d1->drive->wait_ready(std::chrono::seconds(30)).ok());
   auto other = lib.drives[0].drive->test_unit_ready();
   CHECK_FALSE(other.ok());
@@ -43,7 +43,7 @@ TEST_CASE("an iSCSI board wires changer and drives from discovery", "[integratio
 TEST_CASE("an iSCSI board from a portal URL finds the one library target", "[integration][board]") {
   Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1});
   auto board = tg::board::open_iscsi_board(vtl.portal(), vtl.dir() + "/state");
-  REQUIRE(board.ok());
+  TG_REQUIRE_OK(board);
   CHECK((*board)->library().drives.size() == 1);
 
   auto wrong = tg::board::open_iscsi_board(vtl.target_url() + "/1", vtl.dir() + "/state");
@@ -53,6 +53,6 @@ TEST_CASE("an iSCSI board from a portal URL finds the one library target", "[int
 
 TEST_CASE("the state directory name is derived from portal and IQN", "[integration][board]") {
   auto url = tg::drivers::iscsi::parse_iscsi_url("iscsi://127.0.0.1:3260/iqn.2026-11.org.tapegate:vtl-1/2");
-  REQUIRE(url.ok());
+  TG_REQUIRE_OK(url);
   CHECK(tg::board::iscsi_state_dir_name(*url) == "iscsi-127.0.0.1-3260-iqn.2026-11.org.tapegate-vtl-1");
 }

@@ -24,13 +24,13 @@ TEST_CASE("killing tgtd during writes, then reconnecting", "[integration][iscsi]
   const auto element = static_cast<std::uint16_t>(vtl.env_int("VTL_DRIVE_ADDR"));
   auto ct = tg::test::open_lun(vtl, vtl.changer_lun());
   MediaChanger changer(*ct, "lib0");
-  REQUIRE(changer.move(slot, element).ok());
+  TG_REQUIRE_OK(changer.move(slot, element));
 
   auto dt = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*dt, "drive0");
-  REQUIRE(drive.wait_ready(std::chrono::seconds(30)).ok());
-  REQUIRE(drive.rewind().ok());
-  REQUIRE(drive.set_block_size(0).ok());
+  TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));
+  TG_REQUIRE_OK(drive.rewind());
+  TG_REQUIRE_OK(drive.set_block_size(0));
   const std::vector<std::uint8_t> block(64 * 1024, 0x5A);
 
   // A writer keeps writing; tgtd is killed once it has written a few
@@ -82,8 +82,8 @@ TEST_CASE("killing tgtd during writes, then reconnecting", "[integration][iscsi]
   // cartridge is back in its slot. The changer's transport reconnects too.
   auto moved = changer.move(slot, element);
   INFO((moved.ok() ? std::string("moved") : moved.error().message));
-  REQUIRE(moved.ok());
-  REQUIRE(drive.wait_ready(std::chrono::seconds(30)).ok());
+  TG_REQUIRE_OK(moved);
+  TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));
   CHECK(dt->connected());
 
   // The driver heard that the position was lost: no blind write.
@@ -92,13 +92,13 @@ TEST_CASE("killing tgtd during writes, then reconnecting", "[integration][iscsi]
   CHECK(blind.error().code == Errc::position_lost);
   CHECK_THAT(blind.error().message, Catch::Contains("drive0"));
 
-  REQUIRE(drive.rewind().ok());
-  REQUIRE(drive.write(block).ok());
-  REQUIRE(drive.write_filemarks(1).ok());
-  REQUIRE(drive.rewind().ok());
+  TG_REQUIRE_OK(drive.rewind());
+  TG_REQUIRE_OK(drive.write(block));
+  TG_REQUIRE_OK(drive.write_filemarks(1));
+  TG_REQUIRE_OK(drive.rewind());
   std::vector<std::uint8_t> buf(128 * 1024);
   auto r = drive.read(buf);
-  REQUIRE(r.ok());
+  TG_REQUIRE_OK(r);
   CHECK(r->length == block.size());
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("a position lost by the transport is refused at the transport too", "[
   dt->disconnect();
   const std::array<std::uint8_t, 6> tur{0x00, 0, 0, 0, 0, 0};
   auto r = dt->execute({.cdb = tur});
-  REQUIRE(r.ok());  // reconnected; the drive answers (NOT READY: empty)
+  TG_REQUIRE_OK(r);  // reconnected; the drive answers (NOT READY: empty)
   const std::array<std::uint8_t, 6> write6{0x0A, 0x00, 0x00, 0x00, 0x10, 0x00};
   std::array<std::uint8_t, 16> data{};
   auto w = dt->execute({.cdb = write6, .direction = tg::hal::DataDirection::to_device, .data_out = data});

@@ -35,7 +35,7 @@ void load_first_cartridge(const Vtl& vtl) {
   const auto slot = static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR"));
   const auto drive = static_cast<std::uint16_t>(vtl.env_int("VTL_DRIVE_ADDR"));
   auto moved = changer.move(slot, drive);
-  REQUIRE(moved.ok());
+  TG_REQUIRE_OK(moved);
 }
 
 }  // namespace
@@ -45,30 +45,30 @@ TEST_CASE("write blocks and filemarks, read them back", "[integration][tape]") {
   load_first_cartridge(vtl);
   auto t = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*t, "drive0");
-  REQUIRE(drive.wait_ready(std::chrono::seconds(30)).ok());
-  REQUIRE(drive.rewind().ok());
-  REQUIRE(drive.set_block_size(0).ok());
+  TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));
+  TG_REQUIRE_OK(drive.rewind());
+  TG_REQUIRE_OK(drive.set_block_size(0));
   auto limits = drive.block_limits();
-  REQUIRE(limits.ok());
+  TG_REQUIRE_OK(limits);
   CHECK(limits->max_block >= 256 * 1024);
 
   // File 1: three blocks of different sizes; file 2: one block.
   const std::vector<std::size_t> sizes = {65536, 1000, 262144};
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     auto w = drive.write(pattern(sizes[i], static_cast<std::uint32_t>(i)));
-    REQUIRE(w.ok());
+    TG_REQUIRE_OK(w);
     CHECK_FALSE(w->early_warning);
   }
-  REQUIRE(drive.write_filemarks(1).ok());
-  REQUIRE(drive.write(pattern(4096, 99)).ok());
-  REQUIRE(drive.write_filemarks(1).ok());
+  TG_REQUIRE_OK(drive.write_filemarks(1));
+  TG_REQUIRE_OK(drive.write(pattern(4096, 99)));
+  TG_REQUIRE_OK(drive.write_filemarks(1));
 
-  REQUIRE(drive.rewind().ok());
+  TG_REQUIRE_OK(drive.rewind());
   std::vector<std::uint8_t> buf(512 * 1024);
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     INFO("block " << i);
     auto r = drive.read(buf);
-    REQUIRE(r.ok());
+    TG_REQUIRE_OK(r);
     CHECK(r->kind == ReadKind::data);
     // A shorter block than the buffer: ILI with the residual, decoded from
     // the raw sense bytes (libiscsi's own parse drops it).
@@ -78,15 +78,15 @@ TEST_CASE("write blocks and filemarks, read them back", "[integration][tape]") {
                      pattern(sizes[i], static_cast<std::uint32_t>(i)).begin()));
   }
   auto fm = drive.read(buf);
-  REQUIRE(fm.ok());
+  TG_REQUIRE_OK(fm);
   CHECK(fm->kind == ReadKind::filemark);
   auto second = drive.read(buf);
-  REQUIRE(second.ok());
+  TG_REQUIRE_OK(second);
   CHECK(second->kind == ReadKind::data);
   CHECK(second->length == 4096);
 
   // A block longer than the buffer is reported as truncated, not silently cut.
-  REQUIRE(drive.rewind().ok());
+  TG_REQUIRE_OK(drive.rewind());
   std::vector<std::uint8_t> small(512);
   auto cut = drive.read(small);
   if (cut.ok()) {
@@ -101,9 +101,9 @@ TEST_CASE("the end of a small cartridge: EOM on a block that was written", "[int
   load_first_cartridge(vtl);
   auto t = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*t, "drive0");
-  REQUIRE(drive.wait_ready(std::chrono::seconds(30)).ok());
-  REQUIRE(drive.rewind().ok());
-  REQUIRE(drive.set_block_size(0).ok());
+  TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));
+  TG_REQUIRE_OK(drive.rewind());
+  TG_REQUIRE_OK(drive.set_block_size(0));
 
   const std::size_t block = 64 * 1024;
   int written = 0;
@@ -122,17 +122,17 @@ TEST_CASE("the end of a small cartridge: EOM on a block that was written", "[int
   CHECK(written <= 40);
 
   // The block that reported EOM is on tape: every block reads back.
-  REQUIRE(drive.rewind().ok());
+  TG_REQUIRE_OK(drive.rewind());
   std::vector<std::uint8_t> buf(block);
   for (int i = 0; i < written; ++i) {
     INFO("block " << i << " of " << written);
     auto r = drive.read(buf);
-    REQUIRE(r.ok());
+    TG_REQUIRE_OK(r);
     REQUIRE(r->kind == ReadKind::data);
     REQUIRE(r->length == block);
     CHECK(buf == pattern(block, static_cast<std::uint32_t>(i)));
   }
   auto end = drive.read(buf);
-  REQUIRE(end.ok());
+  TG_REQUIRE_OK(end);
   CHECK(end->kind != ReadKind::data);
 }

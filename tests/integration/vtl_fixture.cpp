@@ -1,5 +1,6 @@
 #include "vtl_fixture.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -105,6 +106,12 @@ drivers::iscsi::IscsiTransportOptions Vtl::transport_options() {
   o.probe_timeout = std::chrono::seconds(10);
   return o;
 }
+
+StoppedProcess::StoppedProcess(int pid) : pid_(pid) {
+  if (kill(pid_, SIGSTOP) != 0) throw std::runtime_error("cannot stop pid " + std::to_string(pid_));
+}
+
+StoppedProcess::~StoppedProcess() { kill(pid_, SIGCONT); }
 
 std::unique_ptr<drivers::iscsi::IscsiTransport> open_lun(const Vtl& vtl, int lun) {
   auto url = drivers::iscsi::parse_iscsi_url(vtl.lun_url(lun));

@@ -60,7 +60,28 @@ class Vtl {
   bool up_ = false;
 };
 
+// SIGSTOP a process of ours (the fixture's tgtd) for the scope; SIGCONT on
+// exit, also when a REQUIRE fails, so `tools/vtl down` can still stop it.
+class StoppedProcess {
+ public:
+  explicit StoppedProcess(int pid);
+  ~StoppedProcess();
+  StoppedProcess(const StoppedProcess&) = delete;
+  StoppedProcess& operator=(const StoppedProcess&) = delete;
+
+ private:
+  int pid_;
+};
+
 // Opens a transport or fails the test with the error message.
 std::unique_ptr<drivers::iscsi::IscsiTransport> open_lun(const Vtl& vtl, int lun);
 
 }  // namespace tg::test
+
+// REQUIRE that a Result/Status succeeded, printing its error if not.
+#define TG_REQUIRE_OK(expr)                                                      \
+  do {                                                                           \
+    const auto& tg_req_ = (expr);                                                \
+    INFO((tg_req_.ok() ? std::string("ok") : tg_req_.error().message));          \
+    REQUIRE(tg_req_.ok());                                                       \
+  } while (0)

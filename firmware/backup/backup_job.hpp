@@ -1,0 +1,82 @@
+#pragma once
+// The backup job: repository -> tape, through the streaming pipeline.
+//
+//   scan the repository (firmware/repository), drop what is already on
+//   tape (catalog), start the job in the catalog, allocate and mount a
+//   cartridge of the pool (CartridgeSession), stream every file as pax tar
+//   members (firmware/pipeline), commit each file after the flush that
+//   follows it, change cartridges at early warning / overflow / medium
+//   error, then write the job's catalog copy as its last tape file.
+//
+// Commit order (architecture.md): a file is "on tape" only after its
+// bytes and a flush or filemark that follows them were acknowledged.
+// A crash at any point leaves the catalog consistent (the catalog's
+// recovery drops uncommitted pieces); the next run appends after the real
+// end of data and writes what is missing.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/library.hpp"
+#include "firmware/catalog/catalog.hpp"
+#include "firmware/job/job_context.hpp"
+#include "firmware/pools/drive_reservations.hpp"
+#include "hal/clock.hpp"
+#include "hal/result.hpp"
+
+namespace tg::firmware::backup {
+
+inline constexpr std::uint32_t kDefaultMaxBlockSize = 1u << 20;
+
+struct BackupRequest {
+  std::string repository;                 // name recorded in the catalog (e.g. the path as given)
+  std::filesystem::path root;             // the directory to read
+  std::string pool;
+  std::string job_name;                   // "" -> "backup-<pool>"
+  bool only_new = true;                   // skip files with a committed copy (same path, size, mtime)
+  std::optional<std::string> drive;       // a named drive, else any free one
+  std::uint32_t block_size = 0;           // 0: largest of READ BLOCK LIMITS up to 1 MiB
+  std::size_t ring_bytes = 64u << 20;
+  std::uint64_t tape_file_bytes = 64ull << 30;  // close a tape file at a file boundary after this
+  std::uint64_t flush_bytes = 0;          // flush+commit after each file once this much was written (0: every file)
+  std::string host = "tapegate";
+  std::chrono::milliseconds operator_wait{std::chrono::minutes(10)};
+};
+
+struct FileFailure {
+  std::string path;
+  std::string reason;
+};
+
+struct BackupSummary {
+  std::int64_t job = 0;
+  std::string job_uuid;
+  std::uint64_t files_scanned = 0, files_already_on_tape = 0;
+  std::uint64_t files_written = 0, bytes_written = 0;   // committed with a verified hash
+  std::vector<FileFailure> failures;                    // changed while copied (twice), unreadable, ...
+  std::vector<std::string> skipped;                     // "path: reason" from the scan
+  std::vector<std::string> cartridges;                  // barcodes written, in order
+  std::uint64_t tape_files = 0, blocks = 0;
+  std::uint32_t block_size = 0;
+  double seconds = 0, average_bytes_per_s = 0;
+  std::uint64_t drive_stalls = 0;                       // writer found the ring empty
+  double stalled_seconds = 0;
+  std::uint64_t early_warnings = 0, overflows = 0, medium_errors = 0, retries = 0;
+  std::string text() const;                             // the operator's summary
+};
+
+// Errc::cancelled after a clean cancellation (tape closed, catalog
+// consistent); other errors name the cartridge and drive. A job whose
+// files partly failed still succeeds and lists them in failures.
+Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, pools::DriveReservations& drives,
+                                 catalog::Catalog& cat, JobContext& ctx, hal::Clock& clock);
+
+// The block size a drive gets: req (if set, must be a multiple of 512
+// within the drive's limits) or the largest multiple of 64 KiB the drive
+// allows, capped at 1 MiB. Errc::unsupported if the drive allows less than 64 KiB.
+Result<std::uint32_t> choose_block_size(std::uint32_t requested, const drivers::BlockLimits& limits);
+
+}  // namespace tg::firmware::backup

@@ -1,0 +1,68 @@
+#pragma once
+// What the pipeline's writer reports, turned into catalog records and
+// cartridge changes for one backup job: a tape file opened when its first
+// block is about to be written, a backup file row when its first byte is,
+// a piece per contiguous run, the file's hash only when the streamed bytes
+// matched it, commit_pieces_through() after every acknowledged flush or
+// filemark, the next cartridge at early warning / overflow / medium error.
+// Progress goes to the JobContext without allocating.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware/backup/backup_job.hpp"
+#include "firmware/backup/cartridge_session.hpp"
+#include "firmware/pipeline/block_sink.hpp"
+#include "firmware/pipeline/member_table.hpp"
+#include "firmware/pipeline/tape_stream_writer.hpp"
+
+namespace tg::firmware::backup {
+
+class CatalogRecorder final : public pipeline::StreamEvents {
+ public:
+  CatalogRecorder(catalog::Catalog& cat, CartridgeSession& session, pipeline::MemberTable& table, JobContext& ctx,
+                  std::int64_t job, std::uint64_t bytes_total, std::uint64_t files_total,
+                  std::uint32_t block_size);
+
+  pipeline::BlockSink& sink() { return sink_; }
+
+  Status tape_file_started() override;
+  Status member_started(std::size_t member) override;
+  Status piece_written(std::size_t member, const pipeline::PieceInfo& piece) override;
+  Status member_finished(std::size_t member) override;
+  Status durable(std::uint64_t blocks) override;
+  Status tape_file_closed(std::uint64_t blocks) override;
+  void member_requeued(std::size_t member, std::size_t retry, const char* why) override;
+  Result<pipeline::BlockSink*> next_volume(pipeline::VolumeEnd why, const Error* cause) override;
+  bool cancelled() override { return ctx_.cancelled(); }
+  void progress(const pipeline::WriterProgress& p) override;
+
+  std::uint64_t files_written() const { return files_written_; }
+  std::uint64_t bytes_written() const { return bytes_written_; }
+  std::uint64_t tape_files() const { return tape_files_; }
+  // Members whose last attempt failed (path, reason), after the stream.
+  std::vector<FileFailure> failures() const;
+
+ private:
+  catalog::Catalog& cat_;
+  CartridgeSession& session_;
+  pipeline::MemberTable& table_;
+  JobContext& ctx_;
+  std::int64_t job_;
+  pipeline::TapeDriveSink sink_;
+  std::vector<std::int64_t> file_ids_;   // catalog backup file per member (0 = none), sized at start
+  std::vector<std::uint8_t> committed_;  // member's hash recorded
+  std::int64_t tape_file_ = 0;
+  std::uint32_t file_number_ = 0;
+  std::uint64_t tape_file_blocks_ = 0;
+  std::uint64_t files_written_ = 0, bytes_written_ = 0, tape_files_ = 0;
+  std::uint64_t bytes_total_, files_total_;
+  std::uint32_t block_size_;
+  std::chrono::steady_clock::time_point start_, last_t_;
+  std::uint64_t last_bytes_ = 0;
+  double rate_ = 0;
+  ProgressSnapshot snap_;
+};
+
+}  // namespace tg::firmware::backup
