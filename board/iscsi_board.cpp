@@ -127,7 +127,7 @@ Result<std::unique_ptr<Board>> open_iscsi_board(const std::string& url_text,
 
   const auto topts = transport_options(options);
   auto ct = TG_TRY(iscsi::IscsiTransport::open(url.with_lun(changer->lun), topts));
-  board->changer_ = std::make_unique<drivers::MediaChanger>(*ct, "changer");
+  board->changer_ = std::make_unique<drivers::MediaChanger>(*ct, "lib0");
   board->transports_.push_back(std::move(ct));
   board->library_.name = board->name_;
   board->library_.changer = board->changer_.get();

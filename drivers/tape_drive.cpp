@@ -233,6 +233,16 @@ Result<WriteStatus> TapeDrive::write(std::span<const std::uint8_t> block) {
     return WriteStatus{};
   }
   const Sense& s = *c.sense;
+  if (s.deferred) {
+    // A deferred error belongs to data the drive had already acknowledged
+    // (SPC-4 4.5.5): earlier blocks may not be on tape. Never "written".
+    tracked_position_.reset();
+    return lun_.sense_error(op, s);
+  }
+  if (s.key == key::recovered_error && !is_early_warning(s)) {
+    advance(objects);  // completed, with recovery the drive handled itself
+    return WriteStatus{};
+  }
   if (is_early_warning(s)) {
     // Buffered drives accept the whole write at early warning; a residual
     // means part of it is not on tape, which the caller must know.
@@ -273,7 +283,11 @@ Result<WriteStatus> TapeDrive::write_filemarks(std::uint32_t count) {
     return WriteStatus{};
   }
   const Sense& s = *c.sense;
-  if (is_early_warning(s) && !(s.information_valid && s.information > 0)) {
+  if (!s.deferred && s.key == key::recovered_error && !is_early_warning(s)) {
+    advance(count);
+    return WriteStatus{};
+  }
+  if (!s.deferred && is_early_warning(s) && !(s.information_valid && s.information > 0)) {
     advance(count);
     return WriteStatus{.early_warning = true};
   }
@@ -309,9 +323,15 @@ Result<ReadStatus> TapeDrive::read(std::span<std::uint8_t> buf) {
     return length - static_cast<std::uint64_t>(s.information);
   };
 
-  if (s.key == key::medium_error || s.key == key::hardware_error) {
+  if (s.deferred || s.key == key::medium_error || s.key == key::hardware_error) {
     tracked_position_.reset();
     return lun_.sense_error(op, s);
+  }
+  if (s.key == key::recovered_error && !s.filemark && !s.eom && !s.ili && !is_end_of_data(s) &&
+      !is_filemark(s)) {
+    advance(fixed ? length : 1);  // data read, with recovery the drive handled itself
+    const std::size_t got = std::min(c.transferred, buf.size());
+    return ReadStatus{.kind = ReadKind::data, .length = got, .block_length = fixed ? block_size_ : got};
   }
   if (is_filemark(s) && (s.key == key::no_sense || s.key == key::recovered_error)) {
     // The drive stops after the filemark (SSC-4 6.4): it is one logical object.

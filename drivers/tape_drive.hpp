@@ -117,7 +117,8 @@ class TapeDrive {
   // empty when unknown (after errors, SPACE over filemarks, power-on).
   std::optional<std::uint64_t> tracked_position() const { return tracked_position_; }
   // True after the transport reported a lost position (reconnect) until
-  // rewind() or locate() succeeds; write() and write_filemarks() refuse meanwhile.
+  // rewind() or locate() succeeds; write(), write_filemarks() and erase()
+  // refuse meanwhile (Errc::position_lost).
   bool position_lost() const { return position_lost_; }
   // The block size the driver writes with (0 = variable), as last read by
   // medium_info() or set by set_block_size().

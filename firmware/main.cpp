@@ -95,11 +95,13 @@ class CliInteraction final : public console::Interaction {
 };
 
 // Everything an Appliance points at, owned here.
+// Declaration order is destruction order reversed: jobs go before the
+// locks, the log and the board they use.
 struct Runtime {
   std::unique_ptr<board::Board> board;
   std::unique_ptr<EventLog> log;
-  std::unique_ptr<service::JobManager> jobs;
   service::ResourceLocks locks;
+  std::unique_ptr<service::JobManager> jobs;
   std::unique_ptr<service::SavedJobStore> saved;
   console::Appliance app;
 };

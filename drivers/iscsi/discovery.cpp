@@ -22,7 +22,7 @@ void describe_changer(IscsiSession& session, IscsiChangerInfo& ch, const std::ve
     ch.error = st.error().message;
     return;
   }
-  MediaChanger changer(view, "changer (LUN " + std::to_string(ch.lun) + ")");
+  MediaChanger changer(view, "LUN " + std::to_string(ch.lun));
   auto inv = changer.inventory();
   if (!inv) {
     ch.error = inv.error().message;

@@ -89,7 +89,18 @@ Status IscsiTransport::login_and_settle() {
     return Error(Errc::not_found, target_only.describe() + ": LUN " + std::to_string(lun) +
                                       " is not present on this target" + have);
   }
+  // After a reconnect the LUN must still be the same device: a target
+  // reconfigured meanwhile could put another drive behind this LUN, and
+  // writing to it would put data on a cartridge nobody asked for.
+  if (identity_known_ && (probe->serial != serial_ || probe->inquiry.device_type != peripheral_type_)) {
+    return Error(Errc::not_found, url_.describe() + ": after logging in again the LUN is a different device (" +
+                                      peripheral_type_name(probe->inquiry.device_type) + " serial '" + probe->serial +
+                                      "', was " + peripheral_type_name(peripheral_type_) + " serial '" + serial_ +
+                                      "'); refusing to use it");
+  }
   peripheral_type_ = probe->inquiry.device_type;
+  serial_ = probe->serial;
+  identity_known_ = true;
 
   // The UNIT ATTENTIONs of the new nexus say nothing a freshly logged-in
   // transport does not already assume (the reconnect path reports the lost

@@ -45,6 +45,8 @@ class IscsiTransport final : public hal::ScsiTransport {
 
   // Peripheral device type from the INQUIRY done at open (0x01 tape, 0x08 changer).
   std::uint8_t peripheral_type() const { return peripheral_type_; }
+  // VPD 0x80 serial read at open ("" when the device has none).
+  const std::string& serial() const { return serial_; }
   const IscsiUrl& url() const { return url_; }
   bool connected() const { return session_ && session_->usable(); }
   // Closes the session now (tests; shutdown). The next command reconnects.
@@ -61,6 +63,8 @@ class IscsiTransport final : public hal::ScsiTransport {
   std::unique_ptr<IscsiSession> session_;
   hal::SteadyClock steady_;
   std::uint8_t peripheral_type_ = 0x1F;
+  std::string serial_;           // VPD 0x80 at the first login
+  bool identity_known_ = false;  // reconnects must find the same device
   bool position_lost_ = false;  // reported once by take_position_lost()
   // Until the driver has heard about the lost position (or repositioned),
   // commands that write at the current position are refused: a write

@@ -21,6 +21,7 @@ Result<HeldDrive> hold_drive(CommandContext& c, const std::string& name, const s
   auto* lib = TG_TRY(c.library());
   auto* d = TG_TRY(find_drive(*lib, name));
   auto lease = TG_TRY(claim_drive(c.app, name, why));
+  absorb_unit_attention(*d->drive);
   return HeldDrive{d, std::move(lease)};
 }
 
@@ -37,7 +38,7 @@ Result<Reply> drive_info(CommandContext& c) {
   r.field("drive", drive.name()).field("element_address", std::int64_t{h.d->element_address});
   r.field("transport", drive.transport().describe());
   auto id = drive.identify();
-  if (!id) return std::move(id).error().with_context("INQUIRY to drive " + drive.name());
+  if (!id) return std::move(id).error();
   r.field("vendor", id->vendor).field("product", id->product).field("revision", id->revision);
   r.field("serial", cell_or_none(id->serial));
   for (const auto& d : id->designators) r.note("designator: " + d);
@@ -74,7 +75,7 @@ Result<Reply> drive_info(CommandContext& c) {
 Result<Reply> drive_tapealert(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive tapealert"));
   auto alerts = h.d->drive->tape_alerts();
-  if (!alerts) return std::move(alerts).error().with_context("reading TapeAlert from drive " + c.arg(0));
+  if (!alerts) return std::move(alerts).error();
   Reply r;
   r.field("drive", c.arg(0));
   auto& t = r.table("alerts", "TapeAlert flags set", {"flag", "severity", "alert"});
@@ -85,7 +86,7 @@ Result<Reply> drive_tapealert(CommandContext& c) {
 
 Result<Reply> drive_rewind(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive rewind"));
-  if (auto s = h.d->drive->rewind(); !s) return std::move(s).error().with_context("rewinding drive " + c.arg(0));
+  if (auto s = h.d->drive->rewind(); !s) return std::move(s).error();
   Reply r;
   r.note("drive " + c.arg(0) + " rewound to the beginning of the tape");
   return r;
@@ -93,7 +94,7 @@ Result<Reply> drive_rewind(CommandContext& c) {
 
 Result<Reply> drive_eject(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive eject"));
-  if (auto s = h.d->drive->unload(); !s) return std::move(s).error().with_context("ejecting the cartridge in drive " + c.arg(0));
+  if (auto s = h.d->drive->unload(); !s) return std::move(s).error();
   Reply r;
   r.note("drive " + c.arg(0) + " rewound and ejected its cartridge; 'unload " + c.arg(0) + "' puts it back in a slot");
   return r;
@@ -102,7 +103,7 @@ Result<Reply> drive_eject(CommandContext& c) {
 Result<Reply> drive_erase(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive erase"));
   auto m = h.d->drive->medium_info();
-  if (!m) return std::move(m).error().with_context("drive " + c.arg(0));
+  if (!m) return std::move(m).error();
   if (!m->present) return Error(Errc::not_ready, "drive " + c.arg(0) + " holds no cartridge to erase");
   // WORM media cannot be overwritten; refuse before the drive does.
   if (m->worm) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is WORM and cannot be erased");
@@ -122,7 +123,7 @@ Result<Reply> drive_erase(CommandContext& c) {
     if (ctx.cancelled()) return Error(Errc::cancelled, "erase of drive " + name + " cancelled before it started");
     // A long erase runs for hours and cannot be interrupted once the drive
     // has it (SSC ERASE with LONG=1); the job reports when it returns.
-    if (auto s = drive->erase(long_erase); !s) return std::move(s).error().with_context("erasing the tape in drive " + name);
+    if (auto s = drive->erase(long_erase); !s) return std::move(s).error().with_context("erase");
     ctx.log(LogLevel::notice, std::string(long_erase ? "long-erased" : "erased") + " the tape in drive " + name);
     Reply r;
     r.note("the tape in drive " + name + " is erased");
@@ -221,6 +222,7 @@ Result<Reply> selftest(CommandContext& c) {
     }
     auto id = d.drive->identify();
     check("drive " + n + " answers INQUIRY", id.ok(), id ? id->vendor + " " + id->product + " serial " + id->serial : id.error().message);
+    absorb_unit_attention(*d.drive);
     auto tur = d.drive->test_unit_ready();
     bool fine = tur.ok() || tur.error().code == Errc::not_ready || tur.error().code == Errc::unit_attention;
     check("drive " + n + " TEST UNIT READY", fine, tur ? "ready" : tur.error().message);

@@ -78,6 +78,7 @@ Result<Reply> status(CommandContext& c) {
                         "in use by " + (c.app.locks ? c.app.locks->owner_of(name) : std::string("?"))});
       continue;
     }
+    absorb_unit_attention(*d.drive);
     auto tur = d.drive->test_unit_ready();
     Cell density, block, wp;
     std::string state = tur ? "idle" : tur.error().message;
@@ -155,9 +156,10 @@ Result<Reply> move(CommandContext& c) {
     if (e->type == ElementType::data_transfer)
       if (auto* d = lib->drive_by_element(e->address); d && d->drive) {
         leases.push_back(TG_TRY(claim_drive(c.app, d->drive->name(), "move")));
+        absorb_unit_attention(*d->drive);
         if (e == from)
           if (auto u = d->drive->unload(); !u && u.error().code != Errc::not_ready)
-            return std::move(u).error().with_context("ejecting " + what + " in drive " + d->drive->name());
+            return std::move(u).error().with_context("ejecting " + what);
       }
   {
     auto lease = TG_TRY(claim_changer(c.app, "move"));
@@ -217,8 +219,9 @@ Result<Reply> export_cmd(CommandContext& c) {
       if (!lease) return std::move(lease).error();
     }
     drive_lease = std::move(*lease);
+    absorb_unit_attention(*d->drive);
     if (auto u = d->drive->unload(); !u && u.error().code != Errc::not_ready)
-      return std::move(u).error().with_context("ejecting " + barcode + " in drive " + dn);
+      return std::move(u).error().with_context("ejecting " + barcode);
   }
   auto lease = TG_TRY(claim_changer(c.app, "export " + barcode));
   auto to = retry_unit_attention([&] { return lib->changer->export_to_mailslot(from); });

@@ -42,7 +42,7 @@ std::string progress_line(const service::JobInfo& j) {
   if (!j.has_progress) return s;
   const auto& p = j.progress;
   if (!p.phase.view().empty()) s += ", " + std::string(p.phase.view());
-  s += ", " + human_bytes(p.bytes_done);
+  if (p.bytes_done || p.bytes_total) s += ", " + human_bytes(p.bytes_done);
   if (p.bytes_total) {
     s += " of " + human_bytes(p.bytes_total);
     char pct[16];

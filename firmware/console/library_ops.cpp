@@ -11,6 +11,14 @@ Result<service::Lease> claim_drive(Appliance& app, const std::string& drive, con
   return l;
 }
 
+void absorb_unit_attention(drivers::TapeDrive& drive) {
+  // Bounded: one UA per event; two events may be queued (reset + load).
+  for (int i = 0; i < 3; ++i) {
+    auto r = drive.test_unit_ready();
+    if (r.ok() || r.error().code != Errc::unit_attention) return;
+  }
+}
+
 Result<service::Lease> claim_changer(Appliance& app, const std::string& owner) {
   if (!app.locks) return service::Lease();
   return app.locks->acquire("changer", owner, nullptr);
@@ -127,11 +135,12 @@ Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drive
       }
   if (!dest) return Error(Errc::element_full, "no empty slot to put " + what + " back into; export something first");
 
+  absorb_unit_attention(*d.drive);
   // SSC UNLOAD first: many libraries cannot pull a cartridge the drive
   // still holds threaded (and Proxmox keeps an eject-before-unload option
   // for exactly this).
   if (auto u = d.drive->unload(); !u && u.error().code != Errc::not_ready)
-    return std::move(u).error().with_context("ejecting " + what + " in drive " + dn);
+    return std::move(u).error().with_context("ejecting " + what);
   res.to = element_label_long(*dest, inv, lib);
   {
     auto changer = TG_TRY(claim_changer(app, "unload " + dn));

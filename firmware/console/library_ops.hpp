@@ -62,6 +62,12 @@ auto retry_unit_attention(F&& f) -> decltype(f()) {
   return r;
 }
 
+// Takes the UNIT ATTENTION a drive holds after a reset or a cartridge
+// change (every fresh connection to a drive starts with one), so the
+// command the operator asked for is not the one that receives it. Other
+// conditions (no medium, not ready) are left for the command to report.
+void absorb_unit_attention(drivers::TapeDrive& drive);
+
 // How long a drive may take to become ready after a load: an LTO-8 manual
 // recommends 14 minutes for load/unload (field lessons).
 inline constexpr std::chrono::minutes kLoadTimeout{15};

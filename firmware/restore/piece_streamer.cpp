@@ -33,7 +33,7 @@ class Dispatch final : public format::TarEvents {
   void index(std::uint32_t file) {
     by_offset_.clear();
     for (std::size_t i = 0; i < tasks_.size(); ++i)
-      if (tasks_[i].file_number == file) by_offset_[tasks_[i].header_offset] = i;
+      if (tasks_[i].file_number == file) by_offset_.emplace(tasks_[i].header_offset, i);
   }
 
   void fail(std::size_t i, Error e) {
@@ -52,38 +52,47 @@ class Dispatch final : public format::TarEvents {
                                                          std::to_string(tasks_[*target].header_offset) +
                                                          " of the tape file"));
     }
-    auto it = by_offset_.find(abs);
-    if (it == by_offset_.end()) return {};
-    const std::size_t i = it->second;
-    const PieceTask& t = tasks_[i];
-    if (state_[i] != pending || !handler_.wanted(t.owner)) return {};
-    const std::string at = where(barcode, file_number, current_block);
-    if (e.original_path() != t.path) {
-      fail(i, make_error(Errc::data_integrity, at + ": the catalog expects '" + t.path + "' at byte " +
-                                                   std::to_string(abs) + " of the tape file, the tape holds '" +
-                                                   e.original_path() + "'"));
-      return {};
+    // Normally one piece per header; a damaged catalog may name the same
+    // offset for two files: the one the tape agrees with wins.
+    auto [lo, hi] = by_offset_.equal_range(abs);
+    for (auto it = lo; it != hi; ++it) {
+      const std::size_t i = it->second;
+      if (state_[i] != pending || !handler_.wanted(tasks_[i].owner)) continue;
+      if (auto why = disagreement(tasks_[i], e); !why.empty()) {
+        fail(i, mismatch(i, abs, e, why));
+        continue;
+      }
+      if (active) {
+        fail(i, mismatch(i, abs, e, "the member there is read for another file of this restore"));
+        continue;
+      }
+      if (auto s = handler_.begin_piece(tasks_[i], e); !s) {
+        fail(i, std::move(s).error());
+        continue;
+      }
+      active = i;
+      active_done = 0;
+      if (tasks_[i].length == 0) finish_active();
     }
-    if (e.file_offset() != t.offset || (t.volume_index > 0) != e.continuation.has_value()) {
-      fail(i, make_error(Errc::data_integrity, at + ": '" + t.path + "' on tape starts at file offset " +
-                                                   std::to_string(e.file_offset()) + ", the catalog says " +
-                                                   std::to_string(t.offset)));
-      return {};
-    }
-    if (e.size < t.length) {
-      fail(i, make_error(Errc::data_integrity, at + ": member '" + e.path + "' holds " + std::to_string(e.size) +
-                                                   " bytes, the catalog expects a piece of " +
-                                                   std::to_string(t.length)));
-      return {};
-    }
-    if (auto s = handler_.begin_piece(t, e); !s) {
-      fail(i, std::move(s).error());
-      return {};
-    }
-    active = i;
-    active_done = 0;
-    if (t.length == 0) finish_active();
     return {};
+  }
+
+  // Why the member at a piece's offset is not that piece ("" if it is).
+  static std::string disagreement(const PieceTask& t, const format::TarEntry& e) {
+    if (e.original_path() != t.path) return "the tape holds '" + e.original_path() + "'";
+    if (e.file_offset() != t.offset || (t.volume_index > 0) != e.continuation.has_value())
+      return "on tape it starts at file offset " + std::to_string(e.file_offset()) + ", the catalog says " +
+             std::to_string(t.offset);
+    if (e.size < t.length)
+      return "member '" + e.path + "' holds " + std::to_string(e.size) + " bytes, the catalog expects a piece of " +
+             std::to_string(t.length);
+    return "";
+  }
+
+  Error mismatch(std::size_t i, std::uint64_t abs, const format::TarEntry&, const std::string& why) const {
+    return make_error(Errc::data_integrity, where(barcode, file_number, current_block) + ": the catalog expects '" +
+                                                tasks_[i].path + "' at byte " + std::to_string(abs) +
+                                                " of the tape file; " + why);
   }
 
   Status on_data(std::span<const std::uint8_t> bytes) override {
@@ -120,7 +129,7 @@ class Dispatch final : public format::TarEvents {
   std::vector<std::uint8_t>& state_;
   PieceHandler& handler_;
   StreamerStats& stats_;
-  std::map<std::uint64_t, std::size_t> by_offset_;
+  std::multimap<std::uint64_t, std::size_t> by_offset_;
 };
 
 }  // namespace
@@ -157,8 +166,11 @@ Status PieceStreamer::run(TapeReader& tape, const std::string& barcode, std::spa
     if (ctx && ctx->cancelled()) return make_error(Errc::cancelled, "cancelled while reading cartridge " + barcode);
 
     const std::uint64_t fed_to = dispatch.stream_base + reader.offset();
-    bool locate = !in_step || file_number != t.file_number || reader.at_end_of_archive() ||
-                  fed_to > t.header_offset || t.header_offset - fed_to > options_.max_read_through;
+    // The piece may already be under way: its header came in the block
+    // that finished the previous piece.
+    const bool under_way = in_step && dispatch.active == i;
+    bool locate = !under_way && (!in_step || file_number != t.file_number || reader.at_end_of_archive() ||
+                                 fed_to > t.header_offset || t.header_offset - fed_to > options_.max_read_through);
     std::optional<std::uint64_t> skip;   // bytes to skip in the first block after a LOCATE
     if (locate) {
       const std::uint64_t target = t.tape_file_first_block + t.first_block;

@@ -125,12 +125,14 @@ Result<std::uint64_t> JobManager::start(std::string name, std::string kind, JobB
     job->info.started = clock_.wall_seconds();
     job->body = std::move(body);
     jobs_[job->info.id] = job;
-  }
-  const std::uint64_t id = job->info.id;
-  log_.add(LogLevel::info, "job " + std::to_string(id), "started: " + job->info.name);
-  job->thread = std::thread([this, job] {
+    log_.add(LogLevel::info, "job " + std::to_string(job->info.id), "started: " + job->info.name);
+    // Created under the lock: prune_locked() reads `thread` under it too.
+    job->thread = std::thread([this, job] {
     Context ctx(*this, job);
     Result<console::Reply> r = job->body(ctx);
+    // Whatever the body holds (drive leases, buffers) goes now, not when
+    // the finished job is pruned.
+    job->body = nullptr;
     std::string line;
     LogLevel level = LogLevel::info;
     {
@@ -152,7 +154,8 @@ Result<std::uint64_t> JobManager::start(std::string name, std::string kind, JobB
     log_.add(level, "job " + std::to_string(job->info.id), line);
     cv_.notify_all();
   });
-  return id;
+  }
+  return job->info.id;
 }
 
 std::vector<JobInfo> JobManager::list() const {

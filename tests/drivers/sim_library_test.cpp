@@ -59,6 +59,7 @@ TEST_CASE("sim: drive queries (limits, medium, TapeAlert, MAM, block size, compr
 
 TEST_CASE("sim: inventory paged in small replies matches the whole one") {
   SimLibraryFixture fx([](tg::sim::SimConfig& c) { c.slot_count = 60; });
+  REQUIRE(fx.changer().wait_ready(std::chrono::minutes(1), fx.clock()).ok());
   auto whole = fx.changer().inventory();
   REQUIRE(whole.ok());
   fx.changer().set_inventory_allocation(300);
@@ -75,6 +76,7 @@ TEST_CASE("sim: inventory paged in small replies matches the whole one") {
 TEST_CASE("sim: the second drive works independently of the first") {
   SimLibraryFixture fx;
   REQUIRE(fx.drive_count() >= 2);
+  REQUIRE(fx.changer().wait_ready(std::chrono::minutes(1), fx.clock()).ok());
   auto inv = fx.changer().inventory();
   REQUIRE(inv.ok());
   REQUIRE(fx.changer().move(1003, fx.drive_element(1)).ok());

@@ -110,6 +110,22 @@ TEST_CASE("write: medium error and write protect are errors that lose the count"
   CHECK(w.error().code == Errc::data_protect);
 }
 
+TEST_CASE("write: RECOVERED ERROR is written; a deferred error never is") {
+  Rig r;
+  r.target.push(check(op::write6, fixed_sense(0x01, 0x17, 0x01)));
+  auto w = r.drive.write(r.block);
+  REQUIRE(w.ok());
+  CHECK_FALSE(w->early_warning);
+  CHECK(r.drive.tracked_position() == 1u);
+  auto deferred = fixed_sense(0x40, 0x00, 0x02);
+  deferred[0] = 0x71;  // deferred: about data acknowledged earlier
+  r.target.push(check(op::write6, deferred));
+  w = r.drive.write(r.block);
+  REQUIRE_FALSE(w.ok());
+  CHECK_THAT(w.error().message, Catch::EndsWith("(deferred)"));
+  CHECK_FALSE(r.drive.tracked_position());
+}
+
 TEST_CASE("write: garbage sense is a clear error, not a crash") {
   Rig r;
   r.target.push(check(op::write6, {0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0, 0, 0}));

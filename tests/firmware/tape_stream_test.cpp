@@ -164,6 +164,7 @@ TEST_CASE("every early-warning and overflow position: GNU tar joins the pieces")
   WriterStats total;
   for (std::size_t k = 1; k <= 22; ++k) {
     for (int mode = 0; mode < 3; ++mode) {
+      if (mode == 2 && k % 4 != 1) continue;  // a sample is enough for the EW+overflow combination
       // mode 0: early warning after k blocks; 1: overflow after k blocks
       // (no early warning, as tgt behaves); 2: early warning then overflow
       // on the very next block.

@@ -32,7 +32,7 @@ class FakeSgDevice final : public SgDevice {
       seen_data_out.assign(static_cast<const std::uint8_t*>(hdr.dxferp),
                            static_cast<const std::uint8_t*>(hdr.dxferp) + hdr.dxfer_len);
     if (answer.err != 0) return answer.err;
-    if (hdr.dxfer_direction == SG_DXFER_FROM_DEV)
+    if (hdr.dxfer_direction == SG_DXFER_FROM_DEV && !answer.data.empty())
       std::memcpy(hdr.dxferp, answer.data.data(), std::min<std::size_t>(answer.data.size(), hdr.dxfer_len));
     std::size_t n = std::min<std::size_t>(answer.sense.size(), hdr.mx_sb_len);
     if (n) std::memcpy(hdr.sbp, answer.sense.data(), n);

@@ -1,0 +1,280 @@
+#include "firmware/backup/backup_job.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+#include "firmware/backup/cartridge_session.hpp"
+#include "firmware/backup/catalog_recorder.hpp"
+#include "firmware/catalog/job_catalog_io.hpp"
+#include "firmware/format/pax_header.hpp"
+#include "firmware/pipeline/backup_stream.hpp"
+#include "firmware/pools/cartridge_allocator.hpp"
+#include "firmware/repository/repository_scan.hpp"
+
+namespace tg::firmware::backup {
+namespace {
+
+std::string sha256_hex(std::span<const std::uint8_t> d) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(d.data(), d.size(), md, &n, EVP_sha256(), nullptr);
+  static const char* k = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < n; ++i) {
+    s += k[md[i] >> 4];
+    s += k[md[i] & 15];
+  }
+  return s;
+}
+
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (b >= 1024 && u < 4) {
+    b /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %s", b, units[u]);
+  return buf;
+}
+
+// The job's catalog copy: the last tape file of the job (docs/tape-format.md).
+// Written block by block; past early warning there is still room for it, and
+// on VOLUME OVERFLOW it goes whole onto the next cartridge.
+Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std::int64_t job,
+                          const std::string& job_uuid, std::uint32_t block_size, JobContext& ctx) {
+  std::string exported = TG_TRY(catalog::export_job_catalog(cat, job));
+  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(exported.data()), exported.size());
+  std::string hash = sha256_hex(bytes);
+  std::string path = "tapegate-catalog/" + job_uuid + ".txt";
+  format::MemberMeta meta{.path = path,
+                          .size = exported.size(),
+                          .mtime = cat.clock().wall_seconds(),
+                          .sha256_hex = hash,
+                          .repository = "",
+                          .job = job_uuid,
+                          .group = "",
+                          .kind = "catalog"};
+  auto archive = TG_TRY(format::encode_single_member_archive(meta, bytes, block_size));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::uint32_t number = session.take_file_number();
+    auto tf = TG_TRY(cat.open_tape_file(catalog::TapeFileStart{.cartridge = session.barcode(),
+                                                              .file_number = number,
+                                                              .first_block = session.position(),
+                                                              .kind = catalog::TapeFileKind::catalog_copy,
+                                                              .job = job}));
+    std::uint64_t blocks = 0;
+    bool overflow = false;
+    for (std::size_t off = 0; off < archive.size(); off += block_size) {
+      auto w = session.drive().write({archive.data() + off, block_size});
+      if (!w && w.error().code == Errc::volume_overflow) {
+        overflow = true;
+        break;
+      }
+      if (!w) return std::move(w).error().with_context("writing the job catalog copy to " + session.barcode());
+      ++blocks;
+    }
+    auto fm = session.drive().write_filemarks(1);
+    if (!fm) return std::move(fm).error().with_context("filemark after the job catalog copy on " + session.barcode());
+    TG_CHECK(cat.close_tape_file(tf.id, blocks));
+    TG_CHECK(cat.note_written(session.barcode(), number, blocks * block_size));
+    session.advance(blocks + 1);
+    if (!overflow) return {};
+    ctx.log(LogLevel::warning, "cartridge " + session.barcode() + " filled up during the job catalog copy; "
+                               "writing it again on the next cartridge");
+    TG_CHECK(session.retire_full());
+    TG_CHECK(session.mount_next());
+  }
+  return make_error(Errc::volume_overflow, "the job catalog copy does not fit on a fresh cartridge");
+}
+
+}  // namespace
+
+Result<std::uint32_t> choose_block_size(std::uint32_t requested, const drivers::BlockLimits& limits) {
+  std::uint32_t max = limits.max_block == 0 ? kDefaultMaxBlockSize : limits.max_block;
+  if (requested != 0) {
+    if (requested % 512 != 0 || requested < format::kMaxPreambleBytes)
+      return make_error(Errc::invalid_argument, "block size " + std::to_string(requested) +
+                                                    " must be a multiple of 512 and at least 16 KiB");
+    if (requested > max)
+      return make_error(Errc::invalid_argument, "block size " + std::to_string(requested) +
+                                                    " exceeds the drive's maximum of " + std::to_string(max) +
+                                                    " (READ BLOCK LIMITS)");
+    return requested;
+  }
+  std::uint32_t b = std::min(max, kDefaultMaxBlockSize) / (64 * 1024) * (64 * 1024);
+  if (b < 64 * 1024)
+    return make_error(Errc::unsupported, "the drive's largest block (" + std::to_string(max) +
+                                             " bytes) is below 64 KiB; set a block size explicitly");
+  return b;
+}
+
+std::string BackupSummary::text() const {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "job %lld: %llu files (%s) written, %llu already on tape, %zu failed; %zu cartridge(s), %llu tape "
+                "file(s), block %u; %.1f s, %s/s average; drive stalls %llu (%.2f s)",
+                static_cast<long long>(job), static_cast<unsigned long long>(files_written),
+                human_bytes(static_cast<double>(bytes_written)).c_str(),
+                static_cast<unsigned long long>(files_already_on_tape), failures.size(), cartridges.size(),
+                static_cast<unsigned long long>(tape_files), block_size, seconds,
+                human_bytes(average_bytes_per_s).c_str(), static_cast<unsigned long long>(drive_stalls),
+                stalled_seconds);
+  std::string s = buf;
+  if (!cartridges.empty()) {
+    s += "; cartridges:";
+    for (auto& c : cartridges) s += " " + c;
+  }
+  for (auto& f : failures) s += "\n  FAILED " + f.path + ": " + f.reason;
+  return s;
+}
+
+Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, pools::DriveReservations& drives,
+                                 catalog::Catalog& cat, JobContext& ctx, hal::Clock& clock) {
+  auto t0 = clock.now();
+  BackupSummary sum;
+  auto scan = TG_TRY(repository::scan_repository(req.root));
+  sum.files_scanned = scan.files.size();
+  for (auto& s : scan.skipped) {
+    sum.skipped.push_back(s.path + ": " + s.reason);
+    ctx.log(LogLevel::notice, "skipping '" + s.path + "': " + s.reason);
+  }
+  (void)TG_TRY(cat.pool(req.pool));  // not_found names the pool
+
+  // What is on tape already: (path, size, mtime) -> hash. Copies of the
+  // same version are skipped (only_new) or reuse the hash without a read.
+  std::map<std::tuple<std::string, std::uint64_t, std::int64_t>, std::string> on_tape;
+  for (auto& f : TG_TRY(cat.files_on_tape(req.repository, req.pool)))
+    on_tape[{f.path, f.size, f.mtime}] = f.sha256;
+
+  std::vector<const repository::BackupFileEntry*> todo;
+  std::uint64_t bytes_total = 0;
+  for (auto& f : scan.files) {
+    bool have = on_tape.count({f.path, f.size, f.mtime}) > 0;
+    if (have && req.only_new) {
+      ++sum.files_already_on_tape;
+      continue;
+    }
+    todo.push_back(&f);
+    bytes_total += f.size;
+  }
+
+  std::string name = req.job_name.empty() ? "backup-" + req.pool : req.job_name;
+  auto job = TG_TRY(cat.start_job(catalog::JobStart{.name = name,
+                                                    .kind = catalog::JobKind::backup,
+                                                    .repository = req.repository,
+                                                    .pool = req.pool}));
+  sum.job = job.id;
+  sum.job_uuid = job.uuid;
+  auto finish = [&](catalog::JobState st, const std::string& text) {
+    Status s = cat.finish_job(job.id, st, sum.bytes_written, sum.files_written, text);
+    if (!s) ctx.log(LogLevel::error, "recording the end of job " + std::to_string(job.id) + ": " + s.error().message);
+  };
+  auto fail = [&](Error e) -> Error {
+    finish(e.code == Errc::cancelled ? catalog::JobState::cancelled : catalog::JobState::failed, e.message);
+    return e;
+  };
+
+  if (todo.empty()) {
+    ctx.log(LogLevel::info, "nothing to write: every file of '" + req.repository + "' is on tape already");
+    finish(catalog::JobState::done, "nothing new");
+    sum.seconds = std::chrono::duration<double>(clock.now() - t0).count();
+    return sum;
+  }
+
+  auto media_set = pools::media_set_for_job(cat, req.pool);
+  if (!media_set) return fail(std::move(media_set).error());
+  if (Status s = cat.set_job_media_set(job.id, media_set->id); !s) return fail(std::move(s).error());
+
+  // The member table: every file to write, with room for retries (a
+  // changed file once, files lost with a failed cartridge).
+  pipeline::MemberTable table(todo.size() * 3 + 64, req.repository, job.uuid);
+  for (auto* f : todo) {
+    auto i = table.append(f->absolute.string(), f->path, f->size, f->mtime, f->group,
+                          repository::file_kind_name(f->kind), 0, 1);
+    if (!i) return fail(std::move(i).error());
+    auto cached = on_tape.find({f->path, f->size, f->mtime});
+    if (cached != on_tape.end()) table.at(*i).cached_sha256 = cached->second;
+  }
+
+  SessionConfig sc{.pool = req.pool,
+                   .media_set = media_set->id,
+                   .owner = "job " + std::to_string(job.id) + " backup " + name,
+                   .drive = req.drive,
+                   .block_size = 0,
+                   .host = req.host,
+                   .operator_wait = req.operator_wait};
+  // The block size needs the drive: reserve it first through a session
+  // whose label block size is filled in before the first label is written.
+  std::uint32_t block_size = 0;
+  {
+    auto probe = drives.reserve(sc.owner + " (block limits)", req.drive);
+    if (!probe) return fail(std::move(probe).error());
+    auto limits = probe->drive().block_limits();
+    drivers::BlockLimits bl = limits ? *limits : drivers::BlockLimits{};
+    if (!limits)
+      ctx.log(LogLevel::warning, "READ BLOCK LIMITS failed on drive " + probe->name() + ": " +
+                                     limits.error().message + "; assuming 1 MiB");
+    auto bs = choose_block_size(req.block_size, bl);
+    if (!bs) return fail(std::move(bs).error().with_context("drive " + probe->name()));
+    block_size = *bs;
+    sc.drive = probe->name();  // the session takes the same drive
+    probe->release();
+  }
+  sc.block_size = block_size;
+  sum.block_size = block_size;
+  CartridgeSession session(cat, lib, drives, ctx, sc);
+  if (Status s = session.mount_next(); !s) return fail(std::move(s).error());
+  // Variable-block mode: one WRITE per tape block (docs/tape-format.md).
+  if (Status s = session.drive().set_block_size(0); !s)
+    ctx.log(LogLevel::warning, "drive " + session.drive_name() + ": cannot select variable-block mode: " +
+                                   s.error().message);
+
+  CatalogRecorder recorder(cat, session, table, ctx, job.id, bytes_total, todo.size(), block_size);
+  pipeline::StreamConfig cfg;
+  cfg.writer.block_size = block_size;
+  cfg.writer.tape_file_bytes = req.tape_file_bytes;
+  cfg.writer.flush_bytes = req.flush_bytes;
+  cfg.ring_bytes = req.ring_bytes;
+  auto streamed = pipeline::run_backup_stream(cfg, table, recorder.sink(), recorder);
+  sum.files_written = recorder.files_written();
+  sum.bytes_written = recorder.bytes_written();
+  sum.failures = recorder.failures();
+  sum.tape_files = recorder.tape_files();
+  if (!streamed) {
+    Error e = std::move(streamed).error();
+    Status u = session.finish();
+    if (!u) ctx.log(LogLevel::error, "unloading after the failed job: " + u.error().message);
+    return fail(std::move(e));
+  }
+  if (Status s = write_catalog_copy(cat, session, job.id, job.uuid, block_size, ctx); !s) {
+    (void)session.finish();
+    return fail(std::move(s).error());
+  }
+  ++sum.tape_files;
+  sum.cartridges = session.used();
+  if (Status s = session.finish(); !s)
+    ctx.log(LogLevel::warning, "unloading the last cartridge: " + s.error().message);
+
+  const auto& w = streamed->writer;
+  sum.blocks = w.blocks;
+  sum.early_warnings = w.early_warnings;
+  sum.overflows = w.overflows;
+  sum.medium_errors = w.medium_errors;
+  sum.retries = w.requeued + streamed->framer.changed + streamed->framer.read_errors;
+  sum.drive_stalls = streamed->ring.writer_waits;
+  sum.stalled_seconds = static_cast<double>(streamed->ring.writer_wait_ns) / 1e9;
+  sum.seconds = std::chrono::duration<double>(clock.now() - t0).count();
+  sum.average_bytes_per_s = sum.seconds > 0 ? static_cast<double>(sum.bytes_written) / sum.seconds : 0;
+  for (auto& f : sum.failures) ctx.log(LogLevel::error, "'" + f.path + "' was not backed up: " + f.reason);
+  std::string text = sum.text();
+  ctx.log(LogLevel::notice, text);
+  finish(sum.failures.empty() ? catalog::JobState::done : catalog::JobState::failed, text);
+  return sum;
+}
+
+}  // namespace tg::firmware::backup
