@@ -15,6 +15,12 @@
 
 namespace tg::firmware::pools {
 
+// The changer's inventory. A UNIT ATTENTION (power on, reset, or an
+// operator opening the door: SPC-4 5.14) says the element map may have
+// changed; the inventory is read again once, since that is exactly what the
+// attention asks for. A second attention is returned.
+Result<drivers::Inventory> read_inventory(drivers::Library& lib);
+
 // Loads `barcode` into the leased drive (no-op if it is already there),
 // waits until the drive is ready, and records it in the lease. not_found if
 // the changer does not see the barcode in a slot or drive; busy if it sits

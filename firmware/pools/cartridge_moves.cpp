@@ -15,10 +15,17 @@ std::string where(const drivers::ElementStatus& e) {
 }
 }  // namespace
 
+Result<drivers::Inventory> read_inventory(drivers::Library& lib) {
+  if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
+  auto inv = read_inventory(lib);
+  if (!inv && inv.error().code == Errc::unit_attention) inv = lib.changer->inventory();
+  return inv;
+}
+
 Status load_cartridge(drivers::Library& lib, DriveLease& lease, const std::string& barcode) {
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
   auto ctx = "loading " + barcode + " into drive " + lease.name();
-  auto inv = lib.changer->inventory();
+  auto inv = read_inventory(lib);
   if (!inv) return std::move(inv).error().with_context(ctx);
   const std::uint16_t drive_addr = lease.library_drive().element_address;
   const drivers::ElementStatus* src = inv->find_barcode(barcode);
@@ -49,7 +56,7 @@ Status load_cartridge(drivers::Library& lib, DriveLease& lease, const std::strin
 
 Status unload_cartridge(drivers::Library& lib, DriveLease& lease) {
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = lib.changer->inventory();
+  auto inv = read_inventory(lib);
   if (!inv) return std::move(inv).error().with_context("unloading drive " + lease.name());
   const std::uint16_t drive_addr = lease.library_drive().element_address;
   const drivers::ElementStatus* d = inv->find_address(drive_addr);

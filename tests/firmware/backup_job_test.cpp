@@ -158,9 +158,11 @@ TEST_CASE("backup spans small cartridges; a second run writes only new files") {
   SimBackup f("sim:drives=2,slots=8,cartridges=6,cartridge-mb=8,sync=false");
   std::uint32_t seed = 1;
   for (int vm = 100; vm < 103; ++vm)
-    for (int day = 1; day <= 2; ++day)
+    for (int day = 1; day <= 2; ++day) {
       f.add("dump/vzdump-qemu-" + std::to_string(vm) + "-2024_01_0" + std::to_string(day) + "-00_00_00.vma.zst",
-            (3u << 20) + seed * 4099, seed++);
+            (3u << 20) + seed * 4099, seed);
+      ++seed;
+    }
   f.add("notes.txt", 1234, 99);
   TestJob job;
   auto r = f.run(job, f.request());

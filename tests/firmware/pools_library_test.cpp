@@ -35,14 +35,14 @@ struct SimPools : CatalogFixture {
   }
   tg::drivers::Library& lib() { return board->library(); }
   std::vector<std::string> barcodes_in_slots() {
-    auto inv = TG_REQUIRE_OK(lib().changer->inventory());
+    auto inv = TG_REQUIRE_OK(read_inventory(lib()));
     std::vector<std::string> out;
     for (const auto* e : inv.of_type(tg::drivers::ElementType::storage))
       if (e->full) out.push_back(e->barcode);
     return out;
   }
   bool drives_empty() {
-    auto inv = TG_REQUIRE_OK(lib().changer->inventory());
+    auto inv = TG_REQUIRE_OK(read_inventory(lib()));
     for (const auto* e : inv.of_type(tg::drivers::ElementType::data_transfer))
       if (e->full) return false;
     return true;

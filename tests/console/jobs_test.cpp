@@ -1,0 +1,172 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "firmware/log/event_log.hpp"
+#include "firmware/service/job_manager.hpp"
+#include "firmware/service/resource_locks.hpp"
+#include "firmware/service/saved_jobs.hpp"
+#include "firmware/service/schedule.hpp"
+#include "test_support.hpp"
+
+using namespace tg;
+using namespace tg::firmware;
+using namespace tg::firmware::service;
+
+TEST_CASE("job manager: progress, operator wait, cancel", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock);
+  auto id = jobs.start("copy", "test", [](JobContext& ctx) -> Result<console::Reply> {
+    ProgressSnapshot p;
+    p.phase.set("copying");
+    p.bytes_done = 10;
+    p.bytes_total = 100;
+    ctx.progress(p);
+    if (!ctx.wait_for_operator("insert TG0009L9", std::chrono::minutes(5)))
+      return Error(Errc::cancelled, "cancelled while waiting");
+    ctx.log(LogLevel::info, "operator answered");
+    if (!ctx.wait_for_operator("second question", std::chrono::minutes(5))) return Error(Errc::cancelled, "cancelled");
+    console::Reply r;
+    r.note("done");
+    return r;
+  });
+  REQUIRE(id.ok());
+  std::uint64_t seen = 0;
+  JobInfo j;
+  REQUIRE(test::eventually([&] {
+    j = *jobs.wait(*id, seen, std::chrono::milliseconds(100));
+    seen = j.generation;
+    return j.state == JobState::waiting_for_operator;
+  }));
+  CHECK(j.operator_request == "insert TG0009L9");
+  CHECK(j.progress.bytes_done == 10);
+  CHECK(jobs.running() == 1);
+  REQUIRE(jobs.resume(*id).ok());
+  REQUIRE(test::eventually([&] {
+    j = *jobs.get(*id);
+    return j.state == JobState::waiting_for_operator && j.operator_request == "second question";
+  }));
+  REQUIRE(jobs.cancel(*id).ok());
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(*id)->state); }));
+  j = *jobs.get(*id);
+  CHECK(j.state == JobState::cancelled);
+  CHECK(j.log_tail == std::vector<std::string>{"operator answered"});
+  CHECK(jobs.cancel(*id).error().message.find("already cancelled") != std::string::npos);
+  CHECK(jobs.get(999).error().code == Errc::not_found);
+}
+
+TEST_CASE("job manager: failures and the running limit", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock, 1);
+  auto blocker = jobs.start("hold", "test", [](JobContext& ctx) -> Result<console::Reply> {
+    ctx.wait_for_operator("hold", std::chrono::minutes(5));
+    return console::Reply{};
+  });
+  REQUIRE(blocker.ok());
+  auto second = jobs.start("second", "test", [](JobContext&) -> Result<console::Reply> { return console::Reply{}; });
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().code == Errc::busy);
+  REQUIRE(test::eventually([&] { return jobs.get(*blocker)->state == JobState::waiting_for_operator; }));
+  REQUIRE(jobs.resume(*blocker).ok());
+  REQUIRE(test::eventually([&] { return jobs.running() == 0; }));
+  auto failing = jobs.start("bad", "test", [](JobContext&) -> Result<console::Reply> {
+    return Error(Errc::medium_error, "drive drive0: MEDIUM ERROR");
+  });
+  REQUIRE(failing.ok());
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(*failing)->state); }));
+  CHECK(jobs.get(*failing)->state == JobState::failed);
+  CHECK(jobs.get(*failing)->error.message == "drive drive0: MEDIUM ERROR");
+  bool logged = false;
+  for (const auto& e : log.last(10)) logged = logged || e.text.find("failed: bad: drive drive0") != std::string::npos;
+  CHECK(logged);
+}
+
+TEST_CASE("resource locks name the owner and hand over to waiters", "[console]") {
+  ResourceLocks locks;
+  auto a = locks.try_acquire("drive0", "job 1 (backup)");
+  REQUIRE(a.ok());
+  auto b = locks.try_acquire("drive0", "console");
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error().message == "drive0 is in use by job 1 (backup)");
+  auto any = locks.acquire_any({"drive0", "drive1"}, "job 2", nullptr);
+  REQUIRE(any.ok());
+  CHECK(any->resource() == "drive1");
+  bool stop = true;
+  auto cancelled = locks.acquire("drive0", "job 3", [&] { return stop; });
+  CHECK(cancelled.error().code == Errc::cancelled);
+  a->release();
+  CHECK(locks.owner_of("drive0").empty());
+  CHECK(locks.try_acquire("drive0", "x").ok());  // released again at once
+}
+
+TEST_CASE("schedules parse, print and find the next time", "[console]") {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  auto d = parse_schedule("daily@02:30");
+  REQUIRE(d.ok());
+  CHECK(d->text() == "daily@02:30");
+  const std::int64_t wed_noon = 1'795'608'000;  // 2026-11-25T12:00:00Z, a Wednesday
+  CHECK(d->next_after(wed_noon) == 1'795'660'200);  // 2026-11-26T02:30Z
+  auto h = parse_schedule("hourly");
+  REQUIRE(h.ok());
+  CHECK(h->next_after(wed_noon) == wed_noon + 3600);
+  CHECK(h->next_after(wed_noon + 1) == wed_noon + 3600);
+  auto w = parse_schedule("weekly@mon@01:00");
+  REQUIRE(w.ok());
+  CHECK(w->next_after(wed_noon) == 1'796'000'400);  // 2026-11-30T01:00Z
+  for (const char* bad : {"daily", "daily@24:00", "daily@2:30", "weekly@funday@01:00", "weekly@mon", "monthly"})
+    CHECK_FALSE(parse_schedule(bad).ok());
+}
+
+TEST_CASE("saved jobs round-trip through their files", "[console]") {
+  test::TempDir tmp;
+  SavedJobStore store(tmp.path() / "jobs");
+  SavedJob j;
+  j.name = "nightly";
+  j.source = "/srv/repo one";
+  j.pool = "weekly";
+  j.schedule = *parse_schedule("weekly@fri@22:15");
+  j.extra["compression"] = "on";
+  REQUIRE(store.save(j).ok());
+  auto back = store.load("nightly");
+  REQUIRE(back.ok());
+  CHECK(back->source == "/srv/repo one");
+  CHECK(back->schedule->text() == "weekly@fri@22:15");
+  CHECK(back->extra.at("compression") == "on");
+  CHECK(store.load_all().size() == 1);
+  CHECK_FALSE(check_job_name("../etc").ok());
+  CHECK_FALSE(check_job_name(".hidden").ok());
+  j.pool = "two\nlines";
+  CHECK_FALSE(store.save(j).ok());
+  std::ofstream(tmp.path() / "jobs" / "broken.job") << "name=broken\nschedule=sometimes\n";
+  std::vector<std::string> problems;
+  CHECK(store.load_all(&problems).size() == 1);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find("broken") != std::string::npos);
+  CHECK(store.remove("nightly").ok());
+  CHECK(store.load("nightly").error().code == Errc::not_found);
+}
+
+TEST_CASE("event log: bounded ring, one line per entry, history survives a restart", "[console]") {
+  test::TempDir tmp;
+  hal::ManualClock clock;
+  {
+    EventLog log(clock, tmp.path(), 3);
+    for (int i = 1; i <= 5; ++i) log.add(LogLevel::info, "test", "event " + std::to_string(i));
+    log.add(LogLevel::warning, "drive0", "forged\nline");
+    auto last = log.last(10);
+    REQUIRE(last.size() == 3);
+    CHECK(last.front().text == "event 4");
+    CHECK(last.back().text == "forged line");
+    CHECK(log.since(last[1].seq).size() == 1);
+    CHECK_FALSE(log.wait_newer(log.last_seq(), std::chrono::milliseconds(1)));
+  }
+  EventLog again(clock, tmp.path(), 100);
+  auto all = again.last(100);
+  REQUIRE(all.size() == 6);
+  CHECK(all[0].text == "event 1");
+  CHECK(all[5].source == "drive0");
+  CHECK(all[5].level == LogLevel::warning);
+}
