@@ -53,7 +53,7 @@ std::vector<const ElementStatus*> Inventory::of_type(ElementType t) const {
 }
 
 MediaChanger::MediaChanger(hal::ScsiTransport& transport, std::string name)
-    : transport_(transport), name_(std::move(name)), lun_(transport, "changer " + name_) {}
+    : name_(std::move(name)), lun_(transport, "changer " + name_) {}
 
 Result<DeviceIdentity> MediaChanger::identify() { return identify_device(lun_); }
 

@@ -79,7 +79,6 @@ class MediaChanger {
  private:
   Status read_type(ElementType type, ElementRange range, Inventory& out);
 
-  hal::ScsiTransport& transport_;
   std::string name_;
   ScsiLun lun_;
   std::optional<ElementAddressAssignment> map_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "board/board.hpp"
+#include "firmware/catalog/catalog.hpp"
 #include "firmware/console/command_line.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
@@ -164,6 +165,18 @@ int run_serve(const GlobalOptions& g, const console::CommandTable& table) {
   if (auto s = open_runtime(rt, g, true); !s) return fail(s.error(), false);
   if (opts.socket.empty()) opts.socket = g.socket ? *g.socket : rt.app.paths.run() / "tapegate.sock";
   opts.console_on_stdin = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
+  // Catalog crash recovery runs when the catalog is opened (the catalog
+  // part's rule): the service opens it once at boot and reports.
+  opts.boot_steps.push_back({"catalog", [catalog_file = rt.app.paths.catalog()]() -> Result<std::string> {
+                               auto cat = TG_TRY(catalog::Catalog::open(catalog_file, hal::system_clock()));
+                               const auto& rep = cat->recovery();
+                               if (rep.skipped_in_use) return std::string("in use by another process; recovery left to it");
+                               if (!rep.any()) return std::string("consistent");
+                               return "recovered: " + std::to_string(rep.interrupted_jobs) + " interrupted job(s), " +
+                                      std::to_string(rep.dropped_pieces) + " piece(s) never made durable dropped, " +
+                                      std::to_string(rep.incomplete_tape_files) + " tape file(s) left open" +
+                                      (rep.incomplete_detail.empty() ? "" : " (" + rep.incomplete_detail + ")");
+                             }});
 
   // Signals are taken synchronously by this thread (sigtimedwait below);
   // every thread the service starts inherits the mask.

@@ -26,6 +26,16 @@ constexpr std::array<LtoGeneration, 6> kGenerations{{
 
 }  // namespace
 
+bool lto_can_write(int drive, int medium) {
+  if (drive >= 10) return medium == drive;
+  return medium == drive || medium == drive - 1;
+}
+
+bool lto_can_read(int drive, int medium) {
+  if (drive >= 9) return lto_can_write(drive, medium);
+  return medium <= drive && medium >= drive - 2;
+}
+
 std::optional<LtoGeneration> lto_generation(int generation) {
   for (const auto& g : kGenerations)
     if (g.generation == generation) return g;

@@ -23,6 +23,12 @@ struct LtoGeneration {
   std::span<const std::uint32_t> speed_steps;
 };
 
+// What an LTO drive of generation `drive` does with media of `medium`:
+// LTO-9 reads and writes LTO-8 and LTO-9; LTO-10 only LTO-10; LTO-5..8
+// write their own and the previous generation and read two back.
+bool lto_can_write(int drive, int medium);
+bool lto_can_read(int drive, int medium);
+
 // nullopt for generations the simulator does not model.
 std::optional<LtoGeneration> lto_generation(int generation);
 std::optional<LtoGeneration> lto_by_density(std::uint8_t density_code);

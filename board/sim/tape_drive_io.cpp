@@ -2,6 +2,8 @@
 // SSC-4 7.x, with the sense a real LTO drive gives at filemarks, end of
 // data, incorrect lengths, early warning and the physical end.
 #include <algorithm>
+#include <string>
+#include <string_view>
 
 #include "board/sim/tape_drive_target.hpp"
 #include "hal/bytes.hpp"
@@ -15,6 +17,43 @@ hal::TargetReply TapeDriveTarget::read_block_limits(const Command& c) {
   put_be24(d, 1, setup_.max_block);
   put_be16(d, 4, 1);
   return reply_data(d, d.size(), c.data_in);
+}
+
+hal::TargetReply TapeDriveTarget::report_density_support(const Command& c) {
+  const bool media = c.cdb[1] & 0x01;
+  if (c.cdb[1] & 0x02) return check_condition(Condition::invalid_cdb_field(1, 1));  // MEDIUM TYPE reports not offered
+  const std::size_t alloc = get_be16(c.cdb, 7);
+  std::vector<int> gens;
+  if (media) {
+    // The mounted medium's density (SSC-4 6.6: MEDIA=1 needs a medium).
+    if (!cart_) return check_condition(Condition::medium_not_present());
+    gens.push_back(cart_->generation);
+  } else {
+    for (int g = 5; g <= 10; ++g)
+      if (lto_can_read(setup_.generation.generation, g)) gens.push_back(g);
+  }
+  std::vector<std::uint8_t> d(4, 0);
+  for (int g : gens) {
+    const auto gen = lto_generation(g);
+    if (!gen) continue;
+    const std::size_t o = d.size();
+    d.resize(o + 52, 0);
+    d[o] = d[o + 1] = gen->density_code;
+    const bool writes = lto_can_write(setup_.generation.generation, g);
+    d[o + 2] = static_cast<std::uint8_t>((writes ? 0x80 : 0) | (g == setup_.generation.generation ? 0x20 : 0) | 0x01);  // WRTOK, DEFLT, DLV
+    put_be16(d, o + 8, 127);  // media width, 0.1 mm: half-inch tape
+    // Capacity in 10^6 bytes: the mounted cartridge's, else the nominal one.
+    const std::uint64_t mb = media ? cart_->capacity_bytes / 1000000 : gen->native_capacity_mb;
+    put_be32(d, o + 12, static_cast<std::uint32_t>(std::min<std::uint64_t>(mb, 0xFFFFFFFF)));
+    auto text = [&](std::size_t at, std::string_view s, std::size_t width) {
+      for (std::size_t i = 0; i < width; ++i) d[o + at + i] = static_cast<std::uint8_t>(i < s.size() ? s[i] : ' ');
+    };
+    text(16, "LTO-CVE", 8);
+    text(24, gen->name, 8);
+    text(32, std::string("Ultrium ") + std::string(gen->name), 20);
+  }
+  put_be16(d, 0, static_cast<std::uint16_t>(d.size() - 2));
+  return reply_data(d, alloc, c.data_in);
 }
 
 hal::TargetReply TapeDriveTarget::write6(const Command& c) {

@@ -170,7 +170,7 @@ hal::TargetReply TapeDriveTarget::load_unload(const Command& c) {
   const bool eot = c.cdb[4] & 0x04;
   if (load && eot) return check_condition(Condition::invalid_cdb_field(4, 2));
   if (!cart_) return check_condition(Condition::medium_not_present());
-  if (cart_->cleaning()) return check_condition({key::not_ready, 0x30, 0x03});
+  if (auto nr = not_ready(); nr && nr->asc == 0x30) return check_condition(*nr);  // cleaning or incompatible
   if (load) {
     if (!threaded_) {
       auto m = store_.open_medium(cart_->barcode);

@@ -34,6 +34,7 @@ TapeDriveTarget::TapeDriveTarget(TapeDriveSetup setup, CartridgeStore& store, Fa
   on(0x19, [this](const Command& c) { return erase(c); });
   on(0x1B, [this](const Command& c) { return load_unload(c); });
   on(0x2B, [this](const Command& c) { return locate(c); });
+  on(0x44, [this](const Command& c) { return report_density_support(c); });
   on(0x34, [this](const Command& c) { return read_position(c); });
   on(0x8C, [this](const Command& c) { return read_attribute(c); });
   on(0x8D, [this](const Command& c) { return write_attribute(c); });
@@ -59,8 +60,10 @@ Status TapeDriveTarget::insert(const std::string& barcode, bool power_on) {
   if (cart_) return Error(Errc::element_full, "drive " + serial() + " already holds " + cart_->barcode);
   CartridgeInfo info = TG_TRY(store_.get(barcode));
   if (!info.cleaning()) {
-    medium_ = TG_TRY(store_.open_medium(barcode));
-    threaded_ = true;
+    if (lto_can_read(setup_.generation.generation, info.generation)) {
+      medium_ = TG_TRY(store_.open_medium(barcode));
+      threaded_ = true;
+    }
   } else {
     // A cleaning cartridge cleans the heads and stays unthreaded.
     cleaning_requested_ = false;
@@ -122,6 +125,8 @@ DriveStats TapeDriveTarget::stats() const {
 std::optional<Condition> TapeDriveTarget::not_ready() const {
   if (!cart_) return Condition::medium_not_present();
   if (cart_->cleaning()) return Condition{key::not_ready, 0x30, 0x03};  // CLEANING CARTRIDGE INSTALLED
+  // A generation the drive cannot read stays unthreaded (SPC 30/00).
+  if (!lto_can_read(setup_.generation.generation, cart_->generation)) return Condition{key::not_ready, 0x30, 0x00};
   if (!threaded_) return Condition::medium_not_present();
   return std::nullopt;
 }
@@ -148,6 +153,8 @@ bool TapeDriveTarget::beyond_early_warning(std::uint64_t bytes) const {
 }
 
 std::optional<Condition> TapeDriveTarget::write_protected_check() {
+  if (cart_ && !lto_can_write(setup_.generation.generation, cart_->generation))
+    return Condition{key::data_protect, 0x30, 0x05};  // CANNOT WRITE MEDIUM - INCOMPATIBLE FORMAT
   if (cart_ && cart_->write_protected) {
     raise_alert(9);  // WRITE PROTECT
     return Condition{key::data_protect, 0x27, 0x00};

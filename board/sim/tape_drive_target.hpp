@@ -67,6 +67,7 @@ class TapeDriveTarget final : public SpcTarget {
 
   // tape_drive_io.cpp
   hal::TargetReply read_block_limits(const Command& c);
+  hal::TargetReply report_density_support(const Command& c);
   hal::TargetReply read6(const Command& c);
   hal::TargetReply write6(const Command& c);
   hal::TargetReply write_filemarks(const Command& c);

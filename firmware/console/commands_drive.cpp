@@ -4,6 +4,7 @@
 #include "drivers/scsi/sense.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
+#include "firmware/console/drive_cleaning.hpp"
 #include "firmware/console/element_ref.hpp"
 #include "firmware/console/library_ops.hpp"
 
@@ -131,64 +132,11 @@ Result<Reply> drive_erase(CommandContext& c) {
   });
 }
 
-// Cleaning: a CLN cartridge goes into the drive, the drive runs its
-// cleaning cycle and reports the medium as done (not ready / ejected), the
-// cartridge goes back to its slot.
 Result<Reply> clean(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
-  auto h = TG_TRY(hold_drive(c, c.arg(0), "clean"));
-  auto inv = TG_TRY(read_inventory(c.app, *lib));
-  const auto* del = inv.find_address(h.d->element_address);
-  if (del && del->full)
-    return Error(Errc::element_full, "drive " + c.arg(0) + " holds " + (del->barcode.empty() ? std::string("a cartridge") : del->barcode) +
-                                         "; unload it before cleaning");
-  const drivers::ElementStatus* cln = nullptr;
-  for (const auto* s : inv.of_type(ElementType::storage))
-    if (s->full && is_cleaning_barcode(s->barcode)) {
-      cln = s;
-      break;
-    }
-  if (!cln) return Error(Errc::not_found, "no cleaning cartridge (barcode starting with CLN) in a storage slot; import one first");
-  std::uint16_t home = cln->address, drive_el = h.d->element_address;
-  std::string barcode = cln->barcode, home_l = element_label_long(*cln, inv, *lib), name = c.arg(0);
-  auto lease = std::make_shared<service::Lease>(std::move(h.lease));
-  Appliance* app = &c.app;
-  auto* drive = h.d->drive;
-  return c.run_job("clean " + name, "clean", [=](JobContext& ctx) -> Result<Reply> {
-    ProgressSnapshot p;
-    p.phase.set("cleaning");
-    p.drive.set(name);
-    p.cartridge.set(barcode);
-    ctx.progress(p);
-    {
-      auto ch = TG_TRY(claim_changer(*app, "clean " + name));
-      if (auto m = retry_unit_attention([&] { return lib->changer->move(home, drive_el); }); !m)
-        return std::move(m).error().with_context("moving cleaning cartridge " + barcode + " into drive " + name);
-    }
-    ctx.log(LogLevel::info, "cleaning drive " + name + " with " + barcode);
-    // The drive ejects or reports not ready when the cycle is done; poll
-    // TEST UNIT READY (bounded: cleaning cycles take minutes).
-    hal::Clock& clock = app->clock ? *app->clock : hal::system_clock();
-    const auto deadline = clock.now() + std::chrono::minutes(10);
-    while (drive->test_unit_ready().ok()) {
-      if (ctx.cancelled() || clock.now() > deadline) break;
-      clock.sleep_for(std::chrono::seconds(1));
-    }
-    if (auto u = drive->unload(); !u && u.error().code != Errc::not_ready)
-      ctx.log(LogLevel::warning, "eject after cleaning: " + u.error().message);
-    {
-      auto ch = TG_TRY(claim_changer(*app, "clean " + name));
-      if (auto m = retry_unit_attention([&] { return lib->changer->move(drive_el, home); }); !m)
-        return std::move(m).error().with_context("returning cleaning cartridge " + barcode + " to " + home_l);
-    }
-    Reply r;
-    r.field("drive", name).field("cleaning_cartridge", barcode);
-    r.note("drive " + name + " cleaned with " + barcode + ", which is back in " + home_l);
-    if (auto a = drive->tape_alerts(); a)
-      for (const auto& f : *a)
-        if (f.flag == 20 || f.flag == 21) r.note("TapeAlert still reports: " + std::string(f.name));
-    return r;
-  });
+  const std::string name = c.arg(0);
+  TG_TRY(find_drive(*lib, name));
+  return c.run_job("clean " + name, "clean", make_clean_job(c.app, *lib, name));
 }
 
 Result<Reply> selftest(CommandContext& c) {

@@ -127,6 +127,7 @@ Result<Reply> unload(CommandContext& c) {
   auto res = TG_TRY(unload_to_home(c.app, *lib, *d));
   Reply r;
   r.field("barcode", cell_or_none(res.barcode)).field("drive", d->drive->name()).field("to", res.to);
+  if (res.clean_job) r.note("TapeAlert asks for cleaning: started job " + std::to_string(res.clean_job) + " to clean drive " + d->drive->name());
   r.note("unloaded " + (res.barcode.empty() ? std::string("the cartridge") : res.barcode) + " from drive " + d->drive->name() +
          " to " + res.to);
   return r;
@@ -212,9 +213,10 @@ Result<Reply> export_cmd(CommandContext& c) {
       // job is cancelled first and we wait for it to let go of the drive.
       std::string owner = c.app.locks ? c.app.locks->owner_of(dn) : "";
       TG_CHECK(c.confirm_destructive("cancel " + owner + " and take " + barcode + " out of drive " + dn));
+      // The job using the drive says so in its progress (drive name).
       if (c.app.jobs)
         for (const auto& j : c.app.jobs->list())
-          if (!service::job_finished(j.state) && owner.find("job " + std::to_string(j.id) + " ") == 0) (void)c.app.jobs->cancel(j.id);
+          if (!service::job_finished(j.state) && j.progress.drive.view() == dn) (void)c.app.jobs->cancel(j.id);
       lease = c.app.locks->acquire(dn, "export " + barcode, [&] { return c.io.stop_requested(); });
       if (!lease) return std::move(lease).error();
     }

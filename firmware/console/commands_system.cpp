@@ -1,6 +1,7 @@
 // help, version, config show, log, discover.
 #include "drivers/iscsi/discovery.hpp"
 #include "drivers/sg/sg_discovery.hpp"
+#include "drivers/usb/usb_discovery.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/version.hpp"
@@ -109,7 +110,21 @@ Result<Reply> discover(CommandContext& c) {
   } else {
     r.note("SCSI generic scan: " + sg.error().message);
   }
-  if (t.rows.empty()) r.note("no tape drives or changers found on this machine (SCSI generic); give 'discover iscsi://host:port' for a portal");
+  auto usb = usb::discover_usb();
+  auto& u = r.table("usb", "USB tape devices (Bulk-Only)", {"device", "lun", "type", "vendor", "product", "serial", "note"});
+  if (usb) {
+    for (const auto& d : *usb) {
+      if (d.luns.empty())
+        u.rows.push_back({d.spec(), Cell{}, Cell{}, d.manufacturer, d.product, cell_or_none(d.serial), cell_or_none(d.note)});
+      for (const auto& l : d.luns)
+        u.rows.push_back({d.spec(l.lun), std::int64_t{l.lun}, cell(type_name(l.peripheral_type)), l.vendor, l.product,
+                          cell_or_none(l.serial.empty() ? d.serial : l.serial), cell_or_none(d.note)});
+    }
+  } else {
+    r.note("USB scan: " + usb.error().message);
+  }
+  if (t.rows.empty() && u.rows.empty())
+    r.note("no tape drives or changers found on this machine (SCSI generic, USB); give 'discover iscsi://host:port' for a portal");
   return r;
 }
 
@@ -125,7 +140,7 @@ Status register_system_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "log", .usage = "log [--lines N] [--follow]", .summary = "the event log (--follow: keep printing new events)",
                   .handler = log_cmd, .needs_library = false, .options = {{"lines", true}, {"follow", false}}}));
   TG_CHECK(t.add({.name = "discover", .usage = "discover [iscsi://host[:port][/target]]",
-                  .summary = "local SCSI tape devices, or the targets and LUNs of an iSCSI portal", .handler = discover,
+                  .summary = "local SCSI and USB tape devices, or the targets and LUNs of an iSCSI portal", .handler = discover,
                   .needs_library = false, .max_args = 1}));
   return {};
 }

@@ -1,5 +1,6 @@
 #include "firmware/console/library_ops.hpp"
 
+#include "firmware/console/drive_cleaning.hpp"
 #include "firmware/console/element_ref.hpp"
 
 namespace tg::firmware::console {
@@ -136,6 +137,10 @@ Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drive
   if (!dest) return Error(Errc::element_full, "no empty slot to put " + what + " back into; export something first");
 
   absorb_unit_attention(*d.drive);
+  // Auto-clean: TapeAlert is read while the cartridge is still in (the
+  // flags describe the last mount).
+  if (app.board.auto_clean)
+    if (auto a = d.drive->tape_alerts(); a && cleaning_requested(*a)) res.cleaning_requested = true;
   // SSC UNLOAD first: many libraries cannot pull a cartridge the drive
   // still holds threaded (and Proxmox keeps an eject-before-unload option
   // for exactly this).
@@ -148,6 +153,14 @@ Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drive
     if (!m) return std::move(m).error().with_context("moving " + what + " from drive " + dn + " to " + res.to);
   }
   if (app.log) app.log->add(LogLevel::info, "drive " + dn, "unloaded " + what + " to " + res.to);
+  if (res.cleaning_requested && app.jobs) {
+    // The clean job waits for the caller to let go of the drive.
+    auto id = app.jobs->start("clean " + dn + " (TapeAlert)", "clean", make_clean_job(app, lib, dn));
+    if (id) res.clean_job = *id;
+    if (app.log)
+      app.log->add(LogLevel::notice, "drive " + dn, id ? "TapeAlert asks for cleaning: started job " + std::to_string(*id)
+                                                      : "TapeAlert asks for cleaning, but: " + id.error().message);
+  }
   return res;
 }
 

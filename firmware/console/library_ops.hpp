@@ -35,10 +35,13 @@ Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const s
 struct UnloadResult {
   std::string barcode;
   std::string to;    // "slot 3 (address 1026)"
+  bool cleaning_requested = false;  // TapeAlert asked, auto-clean is on
+  std::uint64_t clean_job = 0;      // the clean job started for it (0: none)
 };
 // Ejects the cartridge in `d` and puts it back where it came from (its
 // source element if that is an empty slot, else the first free slot).
-// The caller holds d's lease.
+// The caller holds d's lease. With auto-clean on and TapeAlert asking for
+// cleaning, a clean job is started (it waits for the lease).
 Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drivers::LibraryDrive& d);
 
 struct HeldDriveLease {

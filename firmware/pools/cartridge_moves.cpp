@@ -17,7 +17,7 @@ std::string where(const drivers::ElementStatus& e) {
 
 Result<drivers::Inventory> read_inventory(drivers::Library& lib) {
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = read_inventory(lib);
+  auto inv = lib.changer->inventory();
   if (!inv && inv.error().code == Errc::unit_attention) inv = lib.changer->inventory();
   return inv;
 }
@@ -56,7 +56,7 @@ Status load_cartridge(drivers::Library& lib, DriveLease& lease, const std::strin
 
 Status unload_cartridge(drivers::Library& lib, DriveLease& lease) {
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = read_inventory(lib);
+  auto inv = lib.changer->inventory();
   if (!inv) return std::move(inv).error().with_context("unloading drive " + lease.name());
   const std::uint16_t drive_addr = lease.library_drive().element_address;
   const drivers::ElementStatus* d = inv->find_address(drive_addr);

@@ -9,4 +9,5 @@ target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/restore_job.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_file_scanner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_dump.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/catalog_rebuild.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/catalog_rebuild.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/restore_bench.cpp)

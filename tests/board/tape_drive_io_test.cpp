@@ -245,3 +245,64 @@ TEST_CASE("WRITE FILEMARKS with count 0 only flushes", "[sim][ssc]") {
   CHECK(get_be32(pos.data, 4) == 1);
   CHECK(run(f.drive(), {0x10, 0x02, 0, 0, 1, 0}).field_bit() == 1);  // WSMK
 }
+
+TEST_CASE("REPORT DENSITY SUPPORT: what an LTO-9 drive reads and writes; the mounted medium", "[sim][ssc][density]") {
+  SimFixture f;
+  f.open();
+  Reply r = run(f.drive(), {0x44, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0}, 256);
+  REQUIRE(r.good());
+  REQUIRE(r.data.size() == 4 + 2 * 52);
+  CHECK(get_be16(r.data, 0) == 2 + 2 * 52);
+  CHECK(r.data[4] == 0x5E);             // LTO-8
+  CHECK((r.data[4 + 2] & 0xA0) == 0x80);  // writable, not the default
+  CHECK(get_be32(r.data, 4 + 12) == 12'000'000);
+  CHECK(r.data[56] == 0x60);            // LTO-9
+  CHECK((r.data[56 + 2] & 0xA0) == 0xA0);
+  CHECK(std::string(r.data.begin() + 56 + 24, r.data.begin() + 56 + 32) == "LTO-9   ");
+  CHECK(run(f.drive(), {0x44, 1, 0, 0, 0, 0, 0, 0x01, 0x00, 0}, 256).asc() == 0x3A);
+  f.load();
+  Reply m = run(f.drive(), {0x44, 1, 0, 0, 0, 0, 0, 0x01, 0x00, 0}, 256);
+  REQUIRE(m.good());
+  REQUIRE(m.data.size() == 4 + 52);
+  CHECK(m.data[4] == 0x60);
+  CHECK(get_be32(m.data, 4 + 12) == (4u << 20) / 1000000);
+}
+
+TEST_CASE("cartridges of other generations: unreadable ones stay unloaded, readable old ones are read-only", "[sim][ssc][density]") {
+  SimFixture f;
+  f.config.generation = 9;
+  f.config.cartridges = {{"OLD007L7"}, {"OLD008L8"}};
+  f.open();
+  REQUIRE(run(f.changer(), cdb_move(0, 1000, 500)).good());
+  REQUIRE(run(f.drive(), cdb_tur()).key() == 0x6);
+  Reply l7 = run(f.drive(), cdb_tur());
+  CHECK(l7.key() == 0x2);
+  CHECK(l7.asc() == 0x30);
+  CHECK(l7.ascq() == 0x00);
+  // LTO-8 media in an LTO-9 drive is readable and writable.
+  f.load(1, 1001);
+  CHECK(run(f.drive(1), cdb_write6(10), 0, pattern(10, 1)).good());
+  Reply ms = run(f.drive(1), {0x1A, 0, 0x00, 0, 255, 0}, 255);
+  CHECK(ms.data[4] == 0x5E);
+
+  SimFixture g;
+  g.config.generation = 10;
+  g.config.cartridges = {{"NEW001LA"}};
+  g.open();
+  g.load();
+  CHECK(run(g.drive(), cdb_write6(10), 0, pattern(10, 1)).good());
+  Reply ms10 = run(g.drive(), {0x1A, 0, 0x00, 0, 255, 0}, 255);
+  CHECK(ms10.data[4] == 0x62);
+
+  // LTO-6 media in an LTO-8 drive: read only.
+  SimFixture h;
+  h.config.generation = 8;
+  h.config.cartridges = {{"OLD006L6"}};
+  h.open();
+  h.load();
+  Reply w = run(h.drive(), cdb_write6(10), 0, pattern(10, 1));
+  CHECK(w.key() == 0x7);
+  CHECK(w.asc() == 0x30);
+  CHECK(w.ascq() == 0x05);
+  CHECK(run(h.drive(), cdb_read6(10), 10).key() == 0x8);  // readable: blank
+}

@@ -1,0 +1,71 @@
+#include "firmware/console/drive_cleaning.hpp"
+
+#include "firmware/console/element_ref.hpp"
+#include "firmware/console/library_ops.hpp"
+
+namespace tg::firmware::console {
+
+bool cleaning_requested(const std::vector<drivers::TapeAlert>& alerts) {
+  for (const auto& a : alerts)
+    if (a.flag == 20 || a.flag == 21) return true;
+  return false;
+}
+
+service::JobBody make_clean_job(Appliance& app, drivers::Library& lib, std::string name) {
+  Appliance* ap = &app;
+  drivers::Library* lp = &lib;
+  return [ap, lp, name](JobContext& ctx) -> Result<Reply> {
+    auto held = TG_TRY(wait_for_drive(*ap, *lp, ctx, "job clean " + name, name));
+    auto* drive = held.drive->drive;
+    const std::uint16_t drive_el = held.drive->element_address;
+    auto inv = TG_TRY(read_inventory(*ap, *lp));
+    if (const auto* del = inv.find_address(drive_el); del && del->full)
+      return Error(Errc::element_full, "drive " + name + " holds " + (del->barcode.empty() ? std::string("a cartridge") : del->barcode) +
+                                           "; unload it before cleaning");
+    const drivers::ElementStatus* cln = nullptr;
+    for (const auto* s : inv.of_type(drivers::ElementType::storage))
+      if (s->full && is_cleaning_barcode(s->barcode)) {
+        cln = s;
+        break;
+      }
+    if (!cln) return Error(Errc::not_found, "no cleaning cartridge (barcode starting with CLN) in a storage slot; import one first");
+    const std::uint16_t home = cln->address;
+    const std::string barcode = cln->barcode, home_l = element_label_long(*cln, inv, *lp);
+
+    ProgressSnapshot p;
+    p.phase.set("cleaning");
+    p.drive.set(name);
+    p.cartridge.set(barcode);
+    ctx.progress(p);
+    {
+      auto ch = TG_TRY(claim_changer(*ap, "clean " + name));
+      if (auto m = retry_unit_attention([&] { return lp->changer->move(home, drive_el); }); !m)
+        return std::move(m).error().with_context("moving cleaning cartridge " + barcode + " into drive " + name);
+    }
+    ctx.log(LogLevel::info, "cleaning drive " + name + " with " + barcode);
+    // The drive reports the cycle's end by no longer being ready (it
+    // ejects the cleaning cartridge); poll TEST UNIT READY, bounded.
+    hal::Clock& clock = ap->clock ? *ap->clock : hal::system_clock();
+    const auto deadline = clock.now() + std::chrono::minutes(10);
+    absorb_unit_attention(*drive);
+    while (drive->test_unit_ready().ok()) {
+      if (ctx.cancelled() || clock.now() > deadline) break;
+      clock.sleep_for(std::chrono::seconds(1));
+    }
+    if (auto u = drive->unload(); !u && u.error().code != Errc::not_ready)
+      ctx.log(LogLevel::warning, "eject after cleaning: " + u.error().message);
+    {
+      auto ch = TG_TRY(claim_changer(*ap, "clean " + name));
+      if (auto m = retry_unit_attention([&] { return lp->changer->move(drive_el, home); }); !m)
+        return std::move(m).error().with_context("returning cleaning cartridge " + barcode + " to " + home_l);
+    }
+    if (ap->log) ap->log->add(LogLevel::notice, "drive " + name, "cleaned with " + barcode);
+    Reply r;
+    r.field("drive", name).field("cleaning_cartridge", barcode);
+    r.note("drive " + name + " cleaned with " + barcode + ", which is back in " + home_l);
+    if (auto a = drive->tape_alerts(); a && cleaning_requested(*a)) r.note("TapeAlert still asks for cleaning");
+    return r;
+  };
+}
+
+}  // namespace tg::firmware::console
