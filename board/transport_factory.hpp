@@ -12,9 +12,10 @@
 
 namespace tg::board {
 
-// Errc::unsupported "transport usb not available in this build" when the
-// scheme is known but not built in; Errc::invalid_argument for an unknown
-// scheme.
+// Errors are the transport's own (not_found, busy, connection errors...);
+// a scheme known but not built into this binary gives Errc::unsupported
+// "transport X not available in this build"; an unknown scheme
+// Errc::invalid_argument.
 Result<std::unique_ptr<hal::ScsiTransport>> make_transport(const std::string& url);
 
 }  // namespace tg::board

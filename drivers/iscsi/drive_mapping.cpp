@@ -70,7 +70,11 @@ Result<std::vector<DriveAssignment>> map_drives_to_elements(const std::vector<Dr
 
   // 2. The board file, checked against the changer and against DVCID.
   std::set<std::uint16_t> board_targets;
-  for (const auto& [lun, address] : board_map) {
+  for (const auto& entry : board_map) {
+    // Plain copies, not structured bindings: lambdas cannot capture those
+    // before C++20 support in clang 16 (the fuzz build uses clang 14).
+    const int lun = entry.first;
+    const std::uint16_t address = entry.second;
     auto a = std::find_if(out.begin(), out.end(), [&](const auto& x) { return x.lun == lun; });
     if (a == out.end()) {
       return Error(Errc::invalid_argument, "board file maps LUN " + std::to_string(lun) + " to element " +

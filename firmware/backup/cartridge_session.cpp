@@ -15,7 +15,11 @@ const std::string& CartridgeSession::drive_name() const { return lease_->name();
 
 Result<std::vector<std::string>> CartridgeSession::barcodes_in_library() {
   if (!lib_.changer) return make_error(Errc::unsupported, "library '" + lib_.name + "' has no media changer");
-  auto inv = TG_TRY(lib_.changer->inventory());
+  auto r = lib_.changer->inventory();
+  // A changer reports UNIT ATTENTION once after power-on or an operator
+  // action at the mail slots; the inventory it then returns is current.
+  if (!r && r.error().code == Errc::unit_attention) r = lib_.changer->inventory();
+  auto inv = TG_TRY(std::move(r));
   std::vector<std::string> out;
   for (const auto& e : inv.elements)
     if (e.full && !e.barcode.empty() &&

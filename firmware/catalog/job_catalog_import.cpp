@@ -184,4 +184,8 @@ Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes) {
   return r;
 }
 
+Result<ImportResult> import_job_catalog_doc(Catalog& cat, const JobCatalogDoc& doc) {
+  return import_job_catalog(cat, encode_job_catalog(doc));
+}
+
 }  // namespace tg::firmware::catalog

@@ -64,5 +64,9 @@ struct ImportResult {
 // A conflicting record (cartridge labelled into another media set, tape file
 // number already used differently) rejects the whole import.
 Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes);
+// The same for a document built in memory (catalog rebuild from scanned
+// data tape files): it is encoded and decoded first, so it passes exactly
+// the validation a copy read from tape passes.
+Result<ImportResult> import_job_catalog_doc(Catalog& cat, const JobCatalogDoc& doc);
 
 }  // namespace tg::firmware::catalog

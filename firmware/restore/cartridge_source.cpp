@@ -17,11 +17,15 @@ Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const s
   if (auto loaded = lease_->loaded(); loaded && *loaded != barcode) TG_CHECK(pools::unload_cartridge(lib, *lease_));
   int asked = 0;
   for (;;) {
-    auto inv = TG_TRY(lib.changer->inventory());
+    // read_inventory absorbs the unit attention (28/01) the operator's
+    // visit to the mail slot raised.
+    auto inv = TG_TRY(pools::read_inventory(lib));
     const drivers::ElementStatus* el = inv.find_barcode(barcode);
     if (el && el->type == drivers::ElementType::import_export) {
       // The operator put it in a mail slot: take it in first.
-      TG_TRY(lib.changer->import_mailslots());
+      auto imported = lib.changer->import_mailslots();
+      if (!imported && imported.error().code == Errc::unit_attention) imported = lib.changer->import_mailslots();
+      if (!imported) return std::move(imported).error().with_context("importing cartridge " + barcode);
       continue;
     }
     if (el) {
@@ -56,7 +60,7 @@ Status LibraryCartridges::release() {
 Result<std::vector<std::string>> LibraryCartridges::barcodes_in_library() {
   drivers::Library& lib = drives_.library();
   if (lib.changer == nullptr) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = TG_TRY(lib.changer->inventory());
+  auto inv = TG_TRY(pools::read_inventory(lib));
   std::vector<std::string> out;
   for (auto& e : inv.elements)
     if (e.full && !e.barcode.empty() &&

@@ -443,13 +443,14 @@ void check_mailslots(LibraryFixture& fx) {
   const auto* e = inv->find_barcode("IMP001L9");
   REQUIRE(e != nullptr);
   CHECK(e->type == ElementType::storage);
+  const std::uint16_t stored = e->address;  // `inv` is re-read below
   CHECK_FALSE(inv->find_address(m)->full);
   // Nothing left to import.
   imported = fx.changer().import_mailslots();
   TG_REQUIRE_OK(imported);
   CHECK(imported->empty());
 
-  auto out = fx.changer().export_to_mailslot(e->address);
+  auto out = fx.changer().export_to_mailslot(stored);
   TG_REQUIRE_OK(out);
   inv = fx.changer().inventory();
   TG_REQUIRE_OK(inv);
@@ -463,7 +464,7 @@ void check_mailslots(LibraryFixture& fx) {
   inv = fx.changer().inventory();
   TG_REQUIRE_OK(inv);
   CHECK(inv->find_barcode("IMP001L9") == nullptr);
-  auto none = fx.changer().export_to_mailslot(e->address);
+  auto none = fx.changer().export_to_mailslot(stored);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().code == Errc::element_empty);
 }

@@ -295,10 +295,12 @@ TEST_CASE("killed with SIGKILL mid-job, the rerun appends after end of data and 
     pools::DriveReservations drives((*b)->library());
     KillAfterBlocks job(20);
     auto r = backup::run_backup(req, (*b)->library(), drives, **c, job, hal::system_clock());
+    if (!r) std::fprintf(stderr, "child: %s\n", r.error().message.c_str());
     ::_exit(r.ok() ? 0 : 4);
   }
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
+  INFO("child status " << status << " exit " << WEXITSTATUS(status));
   REQUIRE(WIFSIGNALED(status));
   REQUIRE(WTERMSIG(status) == SIGKILL);
 

@@ -203,3 +203,15 @@ TEST_CASE("job catalog: export of an unknown job") {
   CatalogFixture f;
   CHECK(export_job_catalog(*f.cat, 12345).error().code == Errc::not_found);
 }
+
+TEST_CASE("job catalog: a document built in memory is validated like a copy from tape") {
+  ExportedJob src;
+  auto doc = TG_REQUIRE_OK(collect_job_catalog(*src.cat, src.job.id));
+  CatalogFixture dst;
+  auto bad = doc;
+  bad.pieces[0].tape_file = 999;
+  CHECK(import_job_catalog_doc(*dst.cat, bad).error().code == Errc::parse_error);
+  auto r = TG_REQUIRE_OK(import_job_catalog_doc(*dst.cat, doc));
+  CHECK(r.files == 2);
+  CHECK(TG_REQUIRE_OK(dst.cat->files_on_tape("/srv/pbs")).size() == 2);
+}

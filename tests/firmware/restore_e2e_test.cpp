@@ -19,6 +19,7 @@
 #include "firmware/restore/catalog_rebuild.hpp"
 #include "firmware/restore/restore_job.hpp"
 #include "firmware/restore/tape_dump.hpp"
+#include "firmware/restore/tape_file_scanner.hpp"
 #include "memory_tape.hpp"
 #include "tar_fixture.hpp"
 
@@ -202,18 +203,31 @@ TEST_CASE("back up across cartridges, delete, restore byte-identical; rebuild th
 
 TEST_CASE("a damaged catalog copy falls back to scanning the tar headers") {
   SimRestore f;
-  // Find the job's catalog copy: the last tape file on its last cartridge.
-  auto tfs = f.cat->tape_files_of_cartridge(f.summary.cartridges.back());
-  REQUIRE(tfs.ok());
+  // Find the job's catalog copy: the tape file on the last cartridge whose
+  // first member is tapegate-catalog/<uuid>.txt.
+  const std::string last = f.summary.cartridges.back();
   std::optional<std::uint64_t> copy_block;
-  for (auto& t : *tfs)
-    if (t.kind == catalog::TapeFileKind::catalog_copy) copy_block = t.first_block;
-  if (!copy_block) {
-    // Not recorded by the writer: it is the tape file after the last data file.
-    std::uint64_t last_end = 0;
-    for (auto& t : *tfs) last_end = std::max(last_end, t.first_block + t.block_count + 1);
-    copy_block = last_end;
+  {
+    LibraryCartridges source(*f.drives, {.owner = "test"});
+    test::RecordingContext c;
+    auto tape = source.mount(last, "test", c);
+    REQUIRE(tape.ok());
+    std::vector<std::uint8_t> buf(1u << 20);
+    REQUIRE((*tape)->rewind().ok());
+    for (std::uint32_t n = 1; n < 20 && !copy_block; ++n) {
+      REQUIRE((*tape)->space(drivers::SpaceCode::filemarks, 1).ok());
+      auto first = (*tape)->position();
+      REQUIRE(first.ok());
+      auto scan = scan_tape_file(**tape, buf, n, *first);
+      REQUIRE(scan.ok());
+      if (scan->end_of_data) break;
+      if (!scan->members.empty() && scan->members.front().entry.path.rfind("tapegate-catalog/", 0) == 0)
+        copy_block = *first;
+      REQUIRE((*tape)->locate(*first).ok());   // back to its start, then past its filemark
+    }
+    REQUIRE(source.release().ok());
   }
+  REQUIRE(copy_block);
   REQUIRE(f.sim().corrupt_block_on_disk(f.summary.cartridges.back(), *copy_block).ok());
 
   f.cat.reset();
