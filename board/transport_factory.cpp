@@ -3,7 +3,6 @@
 #include "board/iscsi_board.hpp"
 #include "drivers/sg/sg_transport.hpp"
 #include "drivers/usb/usb_device.hpp"
-#include "drivers/usb/usb_device.hpp"
 
 namespace tg::board {
 

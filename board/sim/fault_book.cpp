@@ -14,9 +14,20 @@ void FaultBook::add(const CorruptBlockFault& f) {
   corrupt_blocks_.push_back(f);
 }
 
+void FaultBook::add_write_protect(const std::string& barcode) {
+  std::lock_guard g(mutex_);
+  write_protected_.insert(barcode);
+}
+
+bool FaultBook::write_protected(const std::string& barcode) const {
+  std::lock_guard g(mutex_);
+  return write_protected_.count(barcode) != 0;
+}
+
 void FaultBook::clear() {
   std::lock_guard g(mutex_);
   medium_errors_.clear();
+  write_protected_.clear();
   corrupt_blocks_.clear();
   stuck_picker_ = false;
 }

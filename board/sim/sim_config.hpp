@@ -53,7 +53,7 @@ struct SimFaults {
   std::vector<MediumErrorFault> medium_errors;
   std::vector<CorruptBlockFault> corrupt_blocks;
   std::vector<UnitAttentionFault> unit_attentions;
-  std::vector<std::string> write_protected;   // barcodes
+  std::vector<std::string> write_protected;   // barcodes (not stored with the cartridge)
   std::vector<int> cleaning_requested;        // drive indexes: TapeAlert 20 "clean now"
   bool stuck_picker = false;                  // MOVE MEDIUM: HARDWARE ERROR 53/00
 };

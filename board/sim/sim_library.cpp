@@ -211,7 +211,7 @@ Status SimLibrary::start() {
   for (const auto& f : c.faults.medium_errors) TG_CHECK(inject_medium_error(f));
   for (const auto& f : c.faults.corrupt_blocks) TG_CHECK(inject_corrupt_block(f));
   for (const auto& f : c.faults.unit_attentions) TG_CHECK(inject_unit_attention(f));
-  for (const auto& b : c.faults.write_protected) TG_CHECK(set_write_protected(b, true));
+  for (const auto& b : c.faults.write_protected) TG_CHECK(inject_write_protect(b));
   for (int i : c.faults.cleaning_requested) TG_CHECK(request_cleaning(static_cast<std::size_t>(i)));
   set_picker_stuck(c.faults.stuck_picker);
   return save_state();
@@ -307,6 +307,12 @@ Status SimLibrary::set_write_protected(const std::string& barcode, bool on) {
   info.write_protected = on;
   TG_CHECK(store_->put(info));
   for (auto& d : drives_) d->set_write_protected(barcode, on);
+  return {};
+}
+
+Status SimLibrary::inject_write_protect(const std::string& barcode) {
+  if (!store_->contains(barcode)) return Error(Errc::not_found, "write-protect fault: no cartridge " + barcode);
+  faults_->add_write_protect(barcode);
   return {};
 }
 

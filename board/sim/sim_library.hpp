@@ -87,7 +87,10 @@ class SimLibrary {
   // Flip bytes of a block in the cartridge's data file itself (persistent).
   Status corrupt_block_on_disk(const std::string& barcode, std::uint64_t block);
   Status inject_unit_attention(const UnitAttentionFault& f);
+  // The cartridge's write-protect tab: persistent, as on a real cartridge.
   Status set_write_protected(const std::string& barcode, bool on);
+  // Write protection as an injected fault: until clear_faults(), not stored.
+  Status inject_write_protect(const std::string& barcode);
   void set_picker_stuck(bool stuck);
   Status request_cleaning(std::size_t drive_index);
   void clear_faults();

@@ -155,7 +155,7 @@ bool TapeDriveTarget::beyond_early_warning(std::uint64_t bytes) const {
 std::optional<Condition> TapeDriveTarget::write_protected_check() {
   if (cart_ && !lto_can_write(setup_.generation.generation, cart_->generation))
     return Condition{key::data_protect, 0x30, 0x05};  // CANNOT WRITE MEDIUM - INCOMPATIBLE FORMAT
-  if (cart_ && cart_->write_protected) {
+  if (cart_ && (cart_->write_protected || faults_.write_protected(cart_->barcode))) {
     raise_alert(9);  // WRITE PROTECT
     return Condition{key::data_protect, 0x27, 0x00};
   }
@@ -164,7 +164,8 @@ std::optional<Condition> TapeDriveTarget::write_protected_check() {
 
 std::uint8_t TapeDriveTarget::mode_device_specific() const {
   // SSC-4 8.3.3: bit 7 WP, bits 6-4 buffered mode 1.
-  return static_cast<std::uint8_t>((cart_ && cart_->write_protected ? 0x80 : 0x00) | 0x10);
+  const bool wp = cart_ && (cart_->write_protected || faults_.write_protected(cart_->barcode));
+  return static_cast<std::uint8_t>((wp ? 0x80 : 0x00) | 0x10);
 }
 
 std::optional<std::array<std::uint8_t, 8>> TapeDriveTarget::block_descriptor() const {

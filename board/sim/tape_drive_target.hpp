@@ -1,6 +1,7 @@
 #pragma once
 // A simulated LTO drive LUN (SSC-4): the SPC commands of SpcTarget plus
-// READ BLOCK LIMITS, READ/WRITE(6) fixed and variable, WRITE FILEMARKS,
+// READ BLOCK LIMITS, REPORT DENSITY SUPPORT, READ/WRITE(6) fixed and
+// variable, WRITE FILEMARKS,
 // SPACE(6)/(16), READ POSITION short/long/extended, LOCATE(10)/(16),
 // REWIND, LOAD UNLOAD, ERASE, READ/WRITE ATTRIBUTE (MAM), mode pages 0x0F
 // (data compression) and 0x10 (device configuration), log pages 0x02, 0x03,

@@ -187,7 +187,8 @@ Result<Reply> import_cmd(CommandContext& c) {
   Reply r;
   auto& t = r.table("imported", "Imported", {"barcode"});
   for (const auto& b : *got) t.rows.push_back({cell_or_none(b)});
-  r.note(got->empty() ? "the mail slots are empty; nothing imported" : "imported " + std::to_string(got->size()) + " cartridge(s)");
+  r.note(got->empty() ? "nothing imported: no cartridge placed by the operator in a mail slot (exports waiting to be taken stay)"
+                       : "imported " + std::to_string(got->size()) + " cartridge(s)");
   if (c.app.log && !got->empty()) c.app.log->add(LogLevel::info, "changer", "imported " + std::to_string(got->size()) + " cartridge(s)");
   return r;
 }

@@ -1,5 +1,8 @@
 // The simulated changer: element status (paging, truncation, tags, drive
 // identifiers), moves and their errors, mail slots, state across restarts.
+#include <atomic>
+#include <thread>
+
 #include "sim_fixture.hpp"
 
 using namespace tg;
@@ -239,4 +242,27 @@ TEST_CASE("a library with a layout that does not fit is refused", "[sim][smc]") 
   auto r2 = sim::SimLibrary::open(f.config, f.dir.path / "board2", clock);
   REQUIRE_FALSE(r2.ok());
   CHECK(r2.error().message.find("no free slot") != std::string::npos);
+}
+
+TEST_CASE("drives and the changer work concurrently from their own threads", "[sim][smc][threads]") {
+  SimFixture f;
+  f.open();
+  f.load(0, 1000);
+  f.load(1, 1001);
+  std::atomic<int> failures{0};
+  auto writer = [&](std::size_t i) {
+    for (int k = 0; k < 200; ++k)
+      if (!run(f.drive(i), cdb_write6(4096), 0, pattern(4096, static_cast<std::uint8_t>(k))).good()) ++failures;
+  };
+  std::thread a(writer, 0), b(writer, 1);
+  for (int k = 0; k < 50; ++k) {
+    if (!run(f.changer(), cdb_move(0, 1002, 1020)).good()) ++failures;
+    if (!run(f.changer(), cdb_res(0, 0, 0xFFFF, 0xFFFF, true, true), 0xFFFF).good()) ++failures;
+    if (!run(f.changer(), cdb_move(0, 1020, 1002)).good()) ++failures;
+  }
+  a.join();
+  b.join();
+  CHECK(failures == 0);
+  CHECK(f.lib->drive_stats(0).bytes_written == 200 * 4096);
+  CHECK(f.lib->drive_stats(1).bytes_written == 200 * 4096);
 }

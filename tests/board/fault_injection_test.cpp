@@ -113,3 +113,20 @@ TEST_CASE("cleaning requested: TapeAlert 20 until a CLN cartridge has been loade
   CHECK(cln.ascq() == 0x03);
   CHECK(flag20() == 0);
 }
+
+TEST_CASE("write protection: a fault is transient, the tab is persistent", "[sim][fault]") {
+  SimFixture f;
+  f.config.faults.write_protected = {"TG0001L9"};
+  f.open();
+  f.load();
+  CHECK(run(f.drive(), cdb_write6(10), 0, pattern(10, 1)).key() == 0x7);
+  f.lib->clear_faults();
+  CHECK(run(f.drive(), cdb_write6(10), 0, pattern(10, 1)).good());
+  REQUIRE(f.lib->set_write_protected("TG0001L9", true).ok());
+  CHECK(run(f.drive(), cdb_write6(10), 0, pattern(10, 1)).key() == 0x7);
+  f.config.faults = {};
+  f.open();  // restart without the fault: the tab is still set
+  CHECK(run(f.drive(), cdb_write6(10), 0, pattern(10, 1)).key() == 0x7);
+  REQUIRE(f.lib->set_write_protected("TG0001L9", false).ok());
+  CHECK(run(f.drive(), cdb_write6(10), 0, pattern(10, 1)).good());
+}

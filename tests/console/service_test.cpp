@@ -107,7 +107,7 @@ TEST_CASE("serial console on a pseudo-terminal: typing, editing, history, garbag
   REQUIRE(line.expect("Storage slots"));
   REQUIRE(line.expect("tapegate> "));
 
-  line.send(std::string("\x00\x01\xff\xfe\x1b[99z", 9));  // line noise
+  line.send(std::string("\x00\x02\xff\xfe\x1b[99z", 9));  // line noise
   line.send("status\r");
   REQUIRE(line.expect("[console: ignored 5 byte(s)"));
   REQUIRE(line.expect("Drives"));

@@ -393,3 +393,38 @@ TEST_CASE("locate: LOCATE(16) beyond 32 bits; a failed locate loses the count") 
   CHECK(l.error().code == Errc::blank_check);
   CHECK_FALSE(r.drive.tracked_position());
 }
+
+TEST_CASE("descriptor-format sense drives the same outcomes (stream commands descriptor)") {
+  Rig r;
+  // 0x72, NO SENSE, 00/02; stream commands descriptor with EOM: early warning.
+  r.target.push(check(op::write6, {0x72, 0x00, 0x00, 0x02, 0, 0, 0, 4, 0x04, 0x02, 0x00, 0x40}));
+  auto w = r.drive.write(r.block);
+  REQUIRE(w.ok());
+  CHECK(w->early_warning);
+  // NO SENSE 00/01 with FILEMARK in the stream descriptor: a filemark on read.
+  std::vector<std::uint8_t> buf(512);
+  r.target.push(check(op::read6, {0x72, 0x00, 0x00, 0x01, 0, 0, 0, 4, 0x04, 0x02, 0x00, 0x80}));
+  auto rd = r.drive.read(buf);
+  REQUIRE(rd.ok());
+  CHECK(rd->kind == ReadKind::filemark);
+  // ILI with an 8-byte information descriptor: a 100-byte block into 512.
+  r.target.push(check(op::read6,
+                      {0x72, 0x00, 0x00, 0x00, 0, 0, 0, 16, 0x00, 0x0A, 0x80, 0x00, 0, 0, 0, 0, 0, 0, 0x01, 0x9C,
+                       0x04, 0x02, 0x00, 0x20},
+                      std::vector<std::uint8_t>(100, 4)));
+  rd = r.drive.read(buf);
+  REQUIRE(rd.ok());
+  CHECK(rd->length == 100);
+  CHECK(r.drive.tracked_position() == 3u);
+}
+
+TEST_CASE("read: RECOVERED ERROR returns the data") {
+  Rig r;
+  std::vector<std::uint8_t> buf(256);
+  r.target.push(check(op::read6, fixed_sense(0x01, 0x18, 0x00), std::vector<std::uint8_t>(256, 1)));
+  auto rd = r.drive.read(buf);
+  REQUIRE(rd.ok());
+  CHECK(rd->kind == ReadKind::data);
+  CHECK(rd->length == 256);
+  CHECK(r.drive.tracked_position() == 1u);
+}

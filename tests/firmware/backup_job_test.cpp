@@ -114,15 +114,23 @@ struct SimBackup {
       }
       REQUIRE(pools::unload_cartridge(board->library(), *lease).ok());
     }
-    // All data tape files in order form one multi-volume sequence when each
-    // cartridge's last data file continues on the next; tar -M stops at the
-    // end-of-archive of a file that does not continue, so extract each file
-    // that starts a chain with its followers.
-    for (std::size_t i = 0; i < data_files.size(); ++i) {
-      std::string cmd = "cd " + out.string() + " && tar -x -M";
-      for (std::size_t j = i; j < data_files.size(); ++j) cmd += " -f " + data_files[j].string();
-      auto r = test::run_shell(cmd + " 2>/dev/null; true");
-      (void)r;
+    // Group the data tape files into multi-volume chains: a file whose
+    // first member is GNU's "GNUFileParts" continuation continues the one
+    // before it. Each chain is extracted by one `tar -x -M`.
+    std::vector<std::vector<fs::path>> chains;
+    for (auto& p : data_files) {
+      auto first = test::run_shell("tar -tf " + p.string() + " 2>/dev/null | head -1");
+      bool continues = first.output.find("GNUFileParts/") != std::string::npos;
+      if (continues && !chains.empty()) chains.back().push_back(p);
+      else chains.push_back({p});
+    }
+    for (auto& c : chains) {
+      std::string cmd = "cd " + out.string() + " && tar -x" + (c.size() > 1 ? " -M" : "");
+      for (auto& p : c) cmd += " -f " + p.string();
+      auto r = test::run_shell(cmd);
+      INFO(cmd << "\n" << r.output);
+      CHECK(r.status == 0);
+      CHECK(r.output.empty());
     }
     for (auto& [rel, bytes] : files) {
       INFO(rel);

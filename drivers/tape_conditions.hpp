@@ -1,0 +1,27 @@
+#pragma once
+// What a sense condition means to a tape drive (SSC-4 4.2): the decoding
+// is scsi::parse_sense's job, the meaning is decided here, once, for every
+// command of the driver.
+#include "drivers/scsi/sense.hpp"
+
+namespace tg::drivers::tape_conditions {
+
+namespace key = scsi::sense_key;
+using scsi::Sense;
+
+// SSC-4 4.2.5: early warning is reported on a write that completed as
+// NO SENSE (or RECOVERED ERROR) with EOM set, ASC/ASCQ 00/02
+// (end-of-partition/medium) or 00/07 (programmable early warning). tgt
+// reports 00/00 with EOM at its end (field notes): the block is written.
+inline bool is_early_warning(const Sense& s) {
+  if (s.key != key::no_sense && s.key != key::recovered_error) return false;
+  return s.eom || (s.asc == 0x00 && (s.ascq == 0x02 || s.ascq == 0x07));
+}
+
+inline bool is_filemark(const Sense& s) { return s.filemark || (s.asc == 0x00 && s.ascq == 0x01); }
+inline bool is_end_of_data(const Sense& s) {
+  return s.key == key::blank_check || (s.asc == 0x00 && s.ascq == 0x05);
+}
+inline bool is_beginning(const Sense& s) { return s.asc == 0x00 && s.ascq == 0x04; }
+
+}  // namespace tg::drivers::tape_conditions
