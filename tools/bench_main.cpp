@@ -125,6 +125,8 @@ int main(int argc, char** argv) {
     auto lease = drives.reserve("bench raw");
     if (!lease) return fail(lease.error().message);
     auto inv = board.library().changer->inventory();
+    // The first command after power-on reports UNIT ATTENTION 29/00.
+    if (!inv && inv.error().code == Errc::unit_attention) inv = board.library().changer->inventory();
     if (!inv) return fail(inv.error().message);
     std::string barcode;
     for (auto* e : inv->of_type(drivers::ElementType::storage))

@@ -58,7 +58,9 @@ std::string format_usb_spec(const UsbSpec& spec) {
   std::snprintf(ids, sizeof ids, "%04x:%04x", spec.vendor_id, spec.product_id);
   std::string s = std::string("usb:") + ids;
   if (!spec.serial.empty()) s += ":" + spec.serial;
-  if (spec.lun != 0) s += "/" + std::to_string(spec.lun);
+  // The parser takes the LUN after the last '/', so a serial holding a '/'
+  // (seen in the wild) needs the LUN spelled out, even 0, to read back.
+  if (spec.lun != 0 || spec.serial.find('/') != std::string::npos) s += "/" + std::to_string(spec.lun);
   return s;
 }
 

@@ -21,7 +21,8 @@ struct UsbSpec {
 
 bool is_usb_spec(const std::string& text);  // starts with "usb:"
 Result<UsbSpec> parse_usb_spec(const std::string& text);
-// Canonical form: lower-case 4-digit hex, ":SERIAL" when set, "/LUN" when not 0.
+// Canonical form: lower-case 4-digit hex, ":SERIAL" when set, "/LUN" when not
+// 0 or when the serial holds a '/' (so that the form always parses back).
 std::string format_usb_spec(const UsbSpec& spec);
 
 }  // namespace tg::usb

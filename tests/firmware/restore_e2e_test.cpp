@@ -18,6 +18,7 @@
 #include "firmware/pools/cartridge_mount.hpp"
 #include "firmware/restore/catalog_rebuild.hpp"
 #include "firmware/restore/restore_job.hpp"
+#include "firmware/restore/restore_bench.hpp"
 #include "firmware/restore/tape_dump.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
 #include "memory_tape.hpp"
@@ -199,6 +200,21 @@ TEST_CASE("back up across cartridges, delete, restore byte-identical; rebuild th
   auto r4 = f.restore_job(f.dir.path / "restore2", ctx);
   CHECK(r4.files_failed == f.files.size());
   CHECK(r4.exit_status() != 0);
+
+  // The benchmark entry tools/bench calls: raw READ loop vs full restore.
+  {
+    auto plan = plan_restore(*f.cat, *resolve_selection(*f.cat, f.summary.job_uuid, std::nullopt));
+    REQUIRE(plan.ok());
+    std::uint64_t total = plan->total_bytes();
+    LibraryCartridges source(*f.drives, {.owner = "bench"});
+    auto b = bench_restore(*plan, source, ctx, f.dir.path / "bench", hal::system_clock());
+    REQUIRE(b.ok());
+    CHECK(b->files_failed == 0);
+    CHECK(b->restore_bytes == total);
+    CHECK(b->raw_bytes >= total);
+    CHECK(b->raw_seconds > 0);
+    CHECK(b->restore_seconds > 0);
+  }
 }
 
 TEST_CASE("a damaged catalog copy falls back to scanning the tar headers") {
