@@ -20,6 +20,7 @@
 #include "firmware/console/command_line.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/saved_backup.hpp"
 #include "firmware/service/control_socket.hpp"
 #include "firmware/service/service.hpp"
 #include "firmware/service/terminal_session.hpp"
@@ -129,6 +130,7 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
   rt.app.jobs = rt.jobs.get();
   rt.app.locks = &rt.locks;
   rt.app.saved = rt.saved.get();
+  rt.app.runners["backup"] = console::saved_backup_runner;  // saved and scheduled backups
   return {};
 }
 

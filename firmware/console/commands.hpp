@@ -9,6 +9,9 @@ Status register_system_commands(CommandTable& t);   // help, version, config sho
 Status register_library_commands(CommandTable& t);  // inventory, status, load, unload, move, import, export, reset
 Status register_drive_commands(CommandTable& t);    // drive ..., clean, selftest
 Status register_job_commands(CommandTable& t);      // job ...
+Status register_media_commands(CommandTable& t);    // pool create|list, label, inventory --read-labels, catalog list
+Status register_backup_commands(CommandTable& t);   // backup
+Status register_restore_commands(CommandTable& t);  // restore, verify, catalog rebuild, dump
 
 // Everything this build has.
 Result<CommandTable> make_command_table();

@@ -6,6 +6,7 @@
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
+#include "firmware/console/saved_backup.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/console/tape_job.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
@@ -15,78 +16,92 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<Reply> backup(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
-  const auto* pool = c.req.args.get("pool");
-  if (!pool || pool->empty()) return Error(Errc::invalid_argument, "backup needs --pool P; usage: " + c.req.spec->usage);
+// Everything a backup request needs that the operator did not say.
+Result<backup::BackupRequest> backup_request(const Appliance& app, const std::string& repository_dir, const std::string& pool,
+                                             std::optional<std::string> name, std::optional<std::string> job_name) {
+  if (pool.empty()) return Error(Errc::invalid_argument, "a backup needs a pool (--pool P)");
   std::error_code ec;
-  fs::path root = fs::absolute(c.arg(0), ec);
+  fs::path root = fs::absolute(repository_dir, ec);
   if (ec || !fs::is_directory(root, ec))
-    return Error(Errc::not_found, "repository '" + c.arg(0) + "' is not a directory this appliance can read");
+    return Error(Errc::not_found, "repository '" + repository_dir + "' is not a directory this appliance can read");
   root = fs::weakly_canonical(root, ec);
-
   backup::BackupRequest req;
   req.root = root;
   // The catalog keys files by repository name: the canonical path unless
   // the operator names it (a repository mounted at different paths over time).
-  req.repository = c.req.args.get("name") ? *c.req.args.get("name") : root.string();
+  req.repository = name ? *name : root.string();
   if (req.repository.empty()) return Error(Errc::invalid_argument, "--name must not be empty");
-  req.pool = *pool;
-  req.job_name = c.req.args.get("job") ? *c.req.args.get("job") : "backup-" + req.pool;
-  req.only_new = !c.req.args.has("all");
-  if (const auto* d = c.req.args.get("drive")) req.drive = *d;
-  req.block_size = c.app.board.block_size;
+  req.pool = pool;
+  req.job_name = job_name ? *job_name : "backup-" + req.pool;
+  req.block_size = app.board.block_size;
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) == 0 && host[0]) req.host = host;
-
   // Fail before starting a job when the pool does not exist.
-  {
-    auto cat = TG_TRY(open_catalog(c.app));
-    auto p = cat->pool(req.pool);
-    if (!p) return Error(Errc::not_found, "pool '" + req.pool + "' does not exist; 'pool create " + req.pool + "' makes it");
-  }
+  auto cat = TG_TRY(open_catalog(app));
+  if (!cat->pool(req.pool)) return Error(Errc::not_found, "pool '" + req.pool + "' does not exist; 'pool create " + req.pool + "' makes it");
+  return req;
+}
 
+Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup::BackupRequest& req, JobContext& ctx) {
+  auto res = TG_TRY(acquire_tape_job(app, lib, ctx, "backup " + req.job_name));
+  // Cartridges the catalog has never seen are read first, so the job can
+  // tell blank ones (which it assigns to the pool) from others' data.
+  ProgressSnapshot p;
+  p.phase.set("reading new labels");
+  ctx.progress(p);
+  auto labels = TG_TRY(pools::read_labels(*res.catalog, *res.drives, false));
+  for (const auto& l : labels)
+    ctx.log(LogLevel::info, l.barcode + ": " + (l.content ? format::medium_content_name(*l.content) : "unreadable") +
+                                (l.detail.empty() ? "" : " (" + l.detail + ")"));
+  auto s = TG_TRY(backup::run_backup(req, lib, *res.drives, *res.catalog, ctx, *app.clock));
+  Reply r;
+  r.field("catalog_job", s.job).field("repository", req.repository).field("pool", req.pool);
+  r.field("files_scanned", static_cast<std::int64_t>(s.files_scanned));
+  r.field("files_already_on_tape", static_cast<std::int64_t>(s.files_already_on_tape));
+  r.field("files_written", static_cast<std::int64_t>(s.files_written));
+  r.field("bytes_written", static_cast<std::int64_t>(s.bytes_written));
+  r.field("written", amount_and_rate(s.bytes_written, s.seconds));
+  std::string carts;
+  for (const auto& b : s.cartridges) carts += (carts.empty() ? "" : " ") + b;
+  r.field("cartridges", cell_or_none(carts)).field("tape_files", static_cast<std::int64_t>(s.tape_files));
+  r.field("block_size", static_cast<std::int64_t>(s.block_size));
+  r.field("drive_stalls", static_cast<std::int64_t>(s.drive_stalls));
+  if (s.early_warnings || s.overflows || s.medium_errors || s.retries)
+    r.field("media_events", "early warning " + std::to_string(s.early_warnings) + ", overflow " + std::to_string(s.overflows) +
+                                ", medium error " + std::to_string(s.medium_errors) + ", retries " + std::to_string(s.retries));
+  if (!s.failures.empty()) {
+    auto& t = r.table("failed_files", "Files not backed up", {"path", "reason"});
+    for (const auto& f : s.failures) t.rows.push_back({f.path, f.reason});
+    r.failed = true;
+    r.note(std::to_string(s.failures.size()) + " file(s) were not backed up; the others are on tape");
+  }
+  for (const auto& sk : s.skipped) r.note("skipped " + sk);
+  r.note(s.text());
+  return r;
+}
+
+Result<Reply> backup(CommandContext& c) {
+  auto* lib = TG_TRY(c.library());
+  const auto* pool = c.req.args.get("pool");
+  if (!pool || pool->empty()) return Error(Errc::invalid_argument, "backup needs --pool P; usage: " + c.req.spec->usage);
+  std::optional<std::string> name, job;
+  if (const auto* n = c.req.args.get("name")) name = *n;
+  if (const auto* j = c.req.args.get("job")) job = *j;
+  auto req = TG_TRY(backup_request(c.app, c.arg(0), *pool, name, job));
+  req.only_new = !c.req.args.has("all");
+  if (const auto* d = c.req.args.get("drive")) req.drive = *d;
   Appliance& app = c.app;
-  return c.run_job(req.job_name, "backup", [&app, lib, req](JobContext& ctx) -> Result<Reply> {
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, "backup " + req.job_name));
-    // Cartridges the catalog has never seen are read first, so the job can
-    // tell blank ones (which it assigns to the pool) from others' data.
-    ProgressSnapshot p;
-    p.phase.set("reading new labels");
-    ctx.progress(p);
-    auto labels = TG_TRY(pools::read_labels(*res.catalog, *res.drives, false));
-    for (const auto& l : labels)
-      ctx.log(LogLevel::info, l.barcode + ": " + (l.content ? format::medium_content_name(*l.content) : "unreadable") +
-                                  (l.detail.empty() ? "" : " (" + l.detail + ")"));
-    auto s = TG_TRY(backup::run_backup(req, *lib, *res.drives, *res.catalog, ctx, *app.clock));
-    Reply r;
-    r.field("catalog_job", s.job).field("repository", req.repository).field("pool", req.pool);
-    r.field("files_scanned", static_cast<std::int64_t>(s.files_scanned));
-    r.field("files_already_on_tape", static_cast<std::int64_t>(s.files_already_on_tape));
-    r.field("files_written", static_cast<std::int64_t>(s.files_written));
-    r.field("bytes_written", static_cast<std::int64_t>(s.bytes_written));
-    r.field("written", amount_and_rate(s.bytes_written, s.seconds));
-    std::string carts;
-    for (const auto& b : s.cartridges) carts += (carts.empty() ? "" : " ") + b;
-    r.field("cartridges", cell_or_none(carts)).field("tape_files", static_cast<std::int64_t>(s.tape_files));
-    r.field("block_size", static_cast<std::int64_t>(s.block_size));
-    r.field("drive_stalls", static_cast<std::int64_t>(s.drive_stalls));
-    if (s.early_warnings || s.overflows || s.medium_errors || s.retries)
-      r.field("media_events", "early warning " + std::to_string(s.early_warnings) + ", overflow " + std::to_string(s.overflows) +
-                                  ", medium error " + std::to_string(s.medium_errors) + ", retries " + std::to_string(s.retries));
-    if (!s.failures.empty()) {
-      auto& t = r.table("failed_files", "Files not backed up", {"path", "reason"});
-      for (const auto& f : s.failures) t.rows.push_back({f.path, f.reason});
-      r.failed = true;
-      r.note(std::to_string(s.failures.size()) + " file(s) were not backed up; the others are on tape");
-    }
-    for (const auto& sk : s.skipped) r.note("skipped " + sk);
-    r.note(s.text());
-    return r;
-  });
+  return c.run_job(req.job_name, "backup", [&app, lib, req](JobContext& ctx) { return run_backup_job(app, *lib, req, ctx); });
 }
 
 }  // namespace
+
+Result<service::JobBody> saved_backup_runner(const service::SavedJob& def, Appliance& app) {
+  if (!app.library) return Error(Errc::unsupported, "saved backup '" + def.name + "' needs a board");
+  auto req = TG_TRY(backup_request(app, def.source, def.pool, std::nullopt, def.name));
+  drivers::Library* lib = app.library;
+  return service::JobBody([&app, lib, req](JobContext& ctx) { return run_backup_job(app, *lib, req, ctx); });
+}
 
 Status register_backup_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "backup", .usage = "backup REPOSITORY --pool P [--job NAME] [--name REPO-NAME] [--drive D] [--all]",

@@ -216,6 +216,9 @@ Result<CommandTable> make_command_table() {
   TG_CHECK(register_library_commands(t));
   TG_CHECK(register_drive_commands(t));
   TG_CHECK(register_job_commands(t));
+  TG_CHECK(register_media_commands(t));
+  TG_CHECK(register_backup_commands(t));
+  TG_CHECK(register_restore_commands(t));
   return t;
 }
 

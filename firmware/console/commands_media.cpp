@@ -2,6 +2,8 @@
 // label, inventory --read-labels, catalog list.
 #include <unistd.h>
 
+#include <ctime>
+
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
@@ -131,6 +133,31 @@ Result<Reply> catalog_list(CommandContext& c) {
   return r;
 }
 
+std::string when(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+// The catalog's job history: unlike 'job list' (this process's or this
+// service's jobs), it survives restarts and one-shot commands.
+Result<Reply> catalog_jobs(CommandContext& c) {
+  std::size_t limit = 50;
+  if (c.req.args.has("limit")) limit = static_cast<std::size_t>(TG_TRY(number_option(c, "limit", 100000)));
+  auto cat = TG_TRY(open_catalog(c.app));
+  auto jobs = TG_TRY(cat->list_jobs(limit));
+  Reply r;
+  auto& t = r.table("jobs", "Catalog jobs (newest first)", {"id", "name", "kind", "state", "pool", "started", "ended", "files", "bytes", "summary"});
+  for (const auto& j : jobs)
+    t.rows.push_back({j.id, j.name, catalog::job_kind_name(j.kind), catalog::job_state_name(j.state), j.pool ? Cell(*j.pool) : Cell{},
+                      when(j.started), j.ended ? Cell(when(*j.ended)) : Cell{}, static_cast<std::int64_t>(j.files),
+                      human_bytes(j.bytes), cell_or_none(j.summary)});
+  return r;
+}
+
 }  // namespace
 
 Status register_media_commands(CommandTable& t) {
@@ -155,6 +182,9 @@ Status register_media_commands(CommandTable& t) {
                   .summary = "backup files on tape: cartridge, tape file, offset of every piece",
                   .handler = catalog_list, .needs_library = false,
                   .options = {{"pool", true}, {"cartridge", true}, {"job", true}, {"uncommitted", false}}}));
+  TG_CHECK(t.add({.name = "catalog jobs", .usage = "catalog jobs [--limit N]",
+                  .summary = "backup, restore, verify and rebuild jobs the catalog recorded",
+                  .handler = catalog_jobs, .needs_library = false, .options = {{"limit", true}}}));
   return {};
 }
 

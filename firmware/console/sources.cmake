@@ -11,4 +11,9 @@ target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/commands_job.cpp
   ${CMAKE_CURRENT_LIST_DIR}/line_editor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/drive_cleaning.cpp
+  # backup, restore and media commands (wired by the integration helper)
+  ${CMAKE_CURRENT_LIST_DIR}/tape_job.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/commands_media.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/commands_backup.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/commands_restore.cpp
 )

@@ -276,3 +276,55 @@ TEST_CASE("the catalog's position must match the tape") {
   CHECK(report->failures[0].error.find("the tape holds 'a/first.txt'") != std::string::npos);
   fx.check_restored("a/first.txt");
 }
+
+TEST_CASE("order_work: cartridges in set order, pieces by position, gaps refused") {
+  RestorePlan plan;
+  auto loc = [](const std::string& cart, std::uint32_t seq, std::uint32_t file, std::uint64_t hdr, std::uint64_t off,
+                std::uint64_t len) {
+    catalog::PieceLocation l;
+    l.cartridge = cart;
+    l.media_set = "s";
+    l.sequence = seq;
+    l.file_number = file;
+    l.piece.header_offset = hdr;
+    l.piece.offset = off;
+    l.piece.length = len;
+    return l;
+  };
+  PlannedFile spanned;
+  spanned.file.path = "big";
+  spanned.file.size = 300;
+  spanned.pieces = {loc("B", 2, 1, 0, 100, 100), loc("A", 1, 3, 5120, 0, 100), loc("C", 3, 1, 0, 200, 100)};
+  std::sort(spanned.pieces.begin(), spanned.pieces.end(),
+            [](auto& a, auto& b) { return a.piece.offset < b.piece.offset; });
+  PlannedFile early;
+  early.file.path = "early";
+  early.file.size = 10;
+  early.pieces = {loc("A", 1, 1, 512, 0, 10)};
+  PlannedFile gap;
+  gap.file.path = "gap";
+  gap.file.size = 20;
+  gap.pieces = {loc("A", 1, 2, 0, 0, 10)};   // 10 bytes missing
+  plan.files = {spanned, early, gap};
+  auto work = order_work(plan);
+  REQUIRE(work.size() == 3);
+  CHECK(work[0].barcode == "A");
+  CHECK(work[1].barcode == "B");
+  CHECK(work[2].barcode == "C");
+  REQUIRE(work[0].tasks.size() == 2);
+  CHECK(work[0].tasks[0].path == "early");      // tape file 1 before tape file 3
+  CHECK(work[0].tasks[1].path == "big");
+  REQUIRE(plan.unavailable.size() == 1);
+  CHECK(plan.unavailable[0].first == "gap");
+  CHECK(plan.files.size() == 2);
+}
+
+TEST_CASE("restored paths never leave the target directory") {
+  CHECK(check_relative_path("a/b.txt").ok());
+  CHECK_FALSE(check_relative_path("../etc/passwd").ok());
+  CHECK_FALSE(check_relative_path("/etc/passwd").ok());
+  CHECK_FALSE(check_relative_path("a//b").ok());
+  CHECK_FALSE(check_relative_path("a/./b").ok());
+  CHECK_FALSE(check_relative_path("a/..").ok());
+  CHECK_FALSE(check_relative_path("").ok());
+}
