@@ -130,7 +130,7 @@ std::string density_name(std::uint8_t density_code) {
     case 0x5D: return "LTO-7 Type M (M8)";
     case 0x5E: return "LTO-8";
     case 0x60: return "LTO-9";
-    case 0x70: return "LTO-10";
+    case 0x62: return "LTO-10";
     case 0x00: return "default";
     default: return "density " + hex_byte(density_code);
   }

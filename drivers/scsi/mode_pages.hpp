@@ -62,15 +62,15 @@ inline constexpr std::size_t kCompressionSelectLength = 4 + kCompressionPageLeng
 Result<std::size_t> build_compression_select(MutableBytes out, Bytes current_page, bool compress);
 
 // LTO density codes of the block descriptor (SSC-4 Annex; drive SCSI
-// references). The LTO-10 value follows the series' scheme and should be
+// references). The LTO-10 value (0x62) continues the series' step of 2 and should be
 // checked against a real drive.
 namespace density {
 inline constexpr std::uint8_t lto5 = 0x58, lto6 = 0x5A, lto7 = 0x5C, lto7m8 = 0x5D, lto8 = 0x5E, lto9 = 0x60,
-                              lto10 = 0x70;
+                              lto10 = 0x62;
 }
 
 // Human name of a tape density code (SSC-4 / LTO density codes): 0x58
-// "LTO-5", ..., 0x60 "LTO-9", 0x70 "LTO-10"; "density 0xNN" otherwise.
+// "LTO-5", ..., 0x60 "LTO-9", 0x62 "LTO-10"; "density 0xNN" otherwise.
 std::string density_name(std::uint8_t density_code);
 
 }  // namespace tg::scsi

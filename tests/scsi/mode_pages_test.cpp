@@ -109,6 +109,6 @@ TEST_CASE("density names") {
   CHECK(density_name(0x5C) == "LTO-7");
   CHECK(density_name(0x5E) == "LTO-8");
   CHECK(density_name(0x60) == "LTO-9");
-  CHECK(density_name(0x70) == "LTO-10");
+  CHECK(density_name(0x62) == "LTO-10");
   CHECK(density_name(0x33) == "density 0x33");
 }

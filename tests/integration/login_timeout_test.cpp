@@ -1,6 +1,9 @@
 // A portal that accepts TCP but never answers the login: the transport
 // gives up at its login deadline with Errc::timeout instead of hanging.
-// (Loopback only; the listener is this test's own socket.)
+// (Loopback only; the listener is this test's own socket.) Labelled
+// integration because libiscsi 1.19 leaks its 24-byte connect task when a
+// context is destroyed with the login still pending, which LeakSanitizer
+// in the unit-test stage would flag.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
