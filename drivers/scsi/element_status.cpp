@@ -15,7 +15,11 @@ constexpr std::size_t kVolumeTag = 36;       // 32 identifier + 2 reserved + 2 s
 
 std::string num(std::size_t n) { return std::to_string(n); }
 
-Status parse_descriptor(Bytes d, ElementTypeCode type, bool pvol, bool avol, ElementDescriptor& e) {
+// cut_by_device: the changer sent fewer bytes of this descriptor than its
+// own page header promised (tgt does this with the last descriptor); what
+// arrived is kept, an identifier that runs past the end is dropped.
+Status parse_descriptor(Bytes d, ElementTypeCode type, bool pvol, bool avol, ElementDescriptor& e,
+                        bool cut_by_device = false) {
   e.type = type;
   e.address = get_be16(d, 0);
   const std::uint8_t f = d[2];
@@ -40,7 +44,7 @@ Status parse_descriptor(Bytes d, ElementTypeCode type, bool pvol, bool avol, Ele
     e.primary_tag = ascii_field(d.subspan(off, 32));
     off += kVolumeTag;
   }
-  if (avol) {
+  if (avol && d.size() >= off + 32) {
     e.has_alternate_tag = true;
     e.alternate_tag = ascii_field(d.subspan(off, 32));
     off += kVolumeTag;
@@ -51,9 +55,11 @@ Status parse_descriptor(Bytes d, ElementTypeCode type, bool pvol, bool avol, Ele
   if (d.size() >= off + 4) {
     const std::size_t len = d[off + 3];
     if (len > 0) {
-      if (off + 4 + len > d.size())
+      if (off + 4 + len > d.size()) {
+        if (cut_by_device) return {};
         return Error(Errc::parse_error, "element " + num(e.address) + ": identifier length " + num(len) +
                                             " overruns the descriptor (" + num(d.size() - off - 4) + " bytes left)");
+      }
       e.id_code_set = d[off] & 0x0F;
       e.id_type = d[off + 1] & 0x0F;
       e.identifier.assign(d.begin() + off + 4, d.begin() + off + 4 + len);
@@ -120,9 +126,18 @@ Result<ElementStatusReport> parse_element_status(Bytes reply) {
     if (dlen < need)
       return Error(Errc::parse_error, what + ": element descriptor length " + num(dlen) + " is below the " +
                                           num(need) + " bytes its volume tag flags require");
-    if (off + kPageHeader + page_bytes > kElementStatusHeaderLength + r.report_bytes)
-      return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
-                                          " overruns the report (" + num(r.report_bytes) + " bytes available)");
+    // tgt 1.0.85 reports "bytes available" 8 short of what its pages
+    // promise and sends only that many, cutting the last descriptor. When the
+    // overrun is less than one descriptor, take what arrived; anything more
+    // is a broken report.
+    const std::size_t report_end = kElementStatusHeaderLength + r.report_bytes;
+    bool cut_by_device = false;
+    if (off + kPageHeader + page_bytes > report_end) {
+      if (off + kPageHeader + page_bytes - report_end >= dlen)
+        return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
+                                            " overruns the report (" + num(r.report_bytes) + " bytes available)");
+      cut_by_device = true;
+    }
     if (page_bytes % dlen != 0)
       return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
                                           " is not a multiple of the descriptor length " + num(dlen));
@@ -132,6 +147,18 @@ Result<ElementStatusReport> parse_element_status(Bytes reply) {
       ElementDescriptor e;
       TG_CHECK(parse_descriptor(reply.subspan(off, dlen), type, pvol, avol, e));
       r.elements.push_back(std::move(e));
+    }
+    if (cut_by_device && !r.truncated) {
+      // The cut descriptor counts when its address, flags and barcode arrived.
+      const std::size_t left = end - off;
+      if (left >= kDescriptorBase + (pvol ? 32 : 0)) {
+        ElementDescriptor e;
+        TG_CHECK(parse_descriptor(reply.subspan(off, left), type, pvol, avol, e, true));
+        r.elements.push_back(std::move(e));
+      }
+      off = end;
+      r.device_cut_short = true;
+      break;
     }
     if (page_end > end) {
       r.truncated = true;

@@ -55,6 +55,9 @@ struct ElementStatusReport {
   // More data exists than was received (allocation too small): re-ask,
   // from the address after the last element here or with a larger allocation.
   bool truncated = false;
+  // The device sent less than its own page header promised (a tgt quirk):
+  // the last descriptor may lack its identifier.
+  bool device_cut_short = false;
 };
 inline constexpr std::size_t kElementStatusHeaderLength = 8;
 

@@ -191,9 +191,9 @@ Result<Reply> dump_cmd(CommandContext& c) {
   if (!r) return r;
   // Standard output carries only the tape bytes: the summary goes to the
   // progress stream (stderr in the CLI).
-  std::string line = "dumped " + barcode + " tape file " + n + ": ";
-  for (const auto& [k, v] : r->fields) line += k + " " + cell_text(v) + " ";
-  c.io.stream(line + "\n", true);
+  std::string line = "dumped " + barcode + " tape file " + n + ":";
+  for (const auto& [k, v] : r->fields) line += " " + cell_text(v) + " " + k;
+  c.io.stream(line + " to standard output\n", true);
   return Reply{};
 }
 
