@@ -128,7 +128,8 @@ Status MediaChanger::read_type(ElementType type, ElementRange range, Inventory& 
       }
       return lun_.sense_error(op, s);
     }
-    auto report = scsi::parse_element_status(std::span<const std::uint8_t>(buf).first(std::min(c.transferred, buf.size())));
+    auto report = scsi::parse_element_status(std::span<const std::uint8_t>(buf).first(std::min(c.transferred, buf.size())),
+                                            allocation);
     if (!report) return lun_.error(Errc::parse_error, op, report.error().message);
     std::uint32_t last = start;
     std::size_t taken = 0;
@@ -171,6 +172,23 @@ Status MediaChanger::read_type(ElementType type, ElementRange range, Inventory& 
   return {};
 }
 
+namespace {
+// Real libraries set ACCESS on every reachable storage slot (SMC-3 6.10.3).
+// A changer that sets it on none of them does not implement the bit (tgt
+// 1.0.85 leaves it 0 everywhere): then every element counts as reachable,
+// rather than the library looking permanently locked.
+void assume_access_when_unreported(Inventory& inv) {
+  bool any_slot = false, any_access = false;
+  for (const auto& e : inv.elements) {
+    if (e.type != ElementType::storage) continue;
+    any_slot = true;
+    any_access = any_access || e.access;
+  }
+  if (!any_slot || any_access) return;
+  for (auto& e : inv.elements) e.access = true;
+}
+}  // namespace
+
 Result<Inventory> MediaChanger::inventory() {
   Inventory inv;
   auto map = element_map();
@@ -178,12 +196,14 @@ Result<Inventory> MediaChanger::inventory() {
     // Without page 0x1D (optional in SMC-3), read every element in one go.
     if (map.error().code != Errc::illegal_request) return std::move(map).error();
     TG_CHECK(read_type(ElementType::all, {.first = 0, .count = 0xFFFF}, inv));
+    assume_access_when_unreported(inv);
     return inv;
   }
   TG_CHECK(read_type(ElementType::transport, map->transport, inv));
   TG_CHECK(read_type(ElementType::storage, map->storage, inv));
   TG_CHECK(read_type(ElementType::import_export, map->import_export, inv));
   TG_CHECK(read_type(ElementType::data_transfer, map->data_transfer, inv));
+  assume_access_when_unreported(inv);
   return inv;
 }
 

@@ -99,19 +99,24 @@ std::string identifier_serial(const ElementDescriptor& d) {
   return s;
 }
 
-Result<ElementStatusReport> parse_element_status(Bytes reply) {
+Result<ElementStatusReport> parse_element_status(Bytes reply, std::size_t allocation) {
   TG_CHECK(require_length(reply, kElementStatusHeaderLength, "READ ELEMENT STATUS header"));
   ElementStatusReport r;
   r.first_address = get_be16(reply, 0);
   r.elements_available = get_be16(reply, 2);
   r.report_bytes = get_be24(reply, 5);
   const std::size_t received = reply.size() - kElementStatusHeaderLength;
-  r.truncated = r.report_bytes > received;
+  const bool short_of_report = r.report_bytes > received;
+  // Fewer bytes than the allocation allowed means the device sent all it
+  // was going to: tgt 1.0.85 counts the 8-byte header into what it sends,
+  // so its replies end 8 bytes early. Asking again would get the same.
+  r.device_cut_short = short_of_report && allocation != 0 && reply.size() < allocation;
+  r.truncated = short_of_report && !r.device_cut_short;
   const std::size_t end = kElementStatusHeaderLength + std::min<std::size_t>(r.report_bytes, received);
   std::size_t off = kElementStatusHeaderLength;
   while (off < end) {
     if (off + kPageHeader > end) {
-      r.truncated = true;  // page header cut off by the allocation
+      r.truncated = !r.device_cut_short;  // page header cut off by the allocation
       break;
     }
     const std::string what = "element status page at byte " + num(off);
@@ -126,18 +131,9 @@ Result<ElementStatusReport> parse_element_status(Bytes reply) {
     if (dlen < need)
       return Error(Errc::parse_error, what + ": element descriptor length " + num(dlen) + " is below the " +
                                           num(need) + " bytes its volume tag flags require");
-    // tgt 1.0.85 reports "bytes available" 8 short of what its pages
-    // promise and sends only that many, cutting the last descriptor. When the
-    // overrun is less than one descriptor, take what arrived; anything more
-    // is a broken report.
-    const std::size_t report_end = kElementStatusHeaderLength + r.report_bytes;
-    bool cut_by_device = false;
-    if (off + kPageHeader + page_bytes > report_end) {
-      if (off + kPageHeader + page_bytes - report_end >= dlen)
-        return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
-                                            " overruns the report (" + num(r.report_bytes) + " bytes available)");
-      cut_by_device = true;
-    }
+    if (off + kPageHeader + page_bytes > kElementStatusHeaderLength + r.report_bytes)
+      return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
+                                          " overruns the report (" + num(r.report_bytes) + " bytes available)");
     if (page_bytes % dlen != 0)
       return Error(Errc::parse_error, what + ": byte count of descriptor data " + num(page_bytes) +
                                           " is not a multiple of the descriptor length " + num(dlen));
@@ -148,7 +144,7 @@ Result<ElementStatusReport> parse_element_status(Bytes reply) {
       TG_CHECK(parse_descriptor(reply.subspan(off, dlen), type, pvol, avol, e));
       r.elements.push_back(std::move(e));
     }
-    if (cut_by_device && !r.truncated) {
+    if (page_end > end && r.device_cut_short) {
       // The cut descriptor counts when its address, flags and barcode arrived.
       const std::size_t left = end - off;
       if (left >= kDescriptorBase + (pvol ? 32 : 0)) {
@@ -157,7 +153,6 @@ Result<ElementStatusReport> parse_element_status(Bytes reply) {
         r.elements.push_back(std::move(e));
       }
       off = end;
-      r.device_cut_short = true;
       break;
     }
     if (page_end > end) {

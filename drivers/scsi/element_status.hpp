@@ -64,6 +64,8 @@ inline constexpr std::size_t kElementStatusHeaderLength = 8;
 // Parses every complete descriptor received. Lengths that contradict each
 // other (descriptor larger than its page, page larger than the report,
 // descriptor too short for the volume tags it claims) are errors.
-Result<ElementStatusReport> parse_element_status(Bytes reply);
+// allocation: the allocation length the CDB asked for (0: unknown). A reply
+// shorter than both it and the report is the device's own cut, not ours.
+Result<ElementStatusReport> parse_element_status(Bytes reply, std::size_t allocation = 0);
 
 }  // namespace tg::scsi

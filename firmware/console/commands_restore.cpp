@@ -146,7 +146,7 @@ Result<Reply> catalog_rebuild(CommandContext& c) {
     r.field("tape_files_scanned", static_cast<std::int64_t>(rep.tape_files_scanned));
     r.field("jobs_from_scan", static_cast<std::int64_t>(rep.jobs_from_scan)).field("files_from_scan", static_cast<std::int64_t>(rep.files_from_scan));
     r.field("members_rejected", static_cast<std::int64_t>(rep.members_rejected));
-    for (const auto& f : rep.foreign) r.note("not ours: " + f);
+    for (const auto& f : rep.foreign) r.note("not read as Tapegate data: " + f);
     for (const auto& p : rep.problems) r.note("problem: " + p);
     r.failed = !rep.problems.empty() || rep.catalog_copies_damaged > 0;
     r.note(rep.summary());

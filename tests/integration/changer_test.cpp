@@ -114,10 +114,13 @@ TEST_CASE("mail slots: export a cartridge, import it again", "[integration][chan
   REQUIRE(m != nullptr);
   CHECK(m->type == ElementType::import_export);
 
+  // A cartridge the changer exported itself waits there for the operator:
+  // import leaves it alone (it brings in only operator-placed media).
   auto imported = changer.import_mailslots();
   TG_REQUIRE_OK(imported);
-  REQUIRE(imported->size() == 1);
-  CHECK(imported->front() == barcode);
+  CHECK(imported->empty());
+  // Taking it back in is an explicit move.
+  TG_REQUIRE_OK(changer.move(*mail, slot1));
   inv = changer.inventory();
   TG_REQUIRE_OK(inv);
   m = inv->find_barcode(barcode);

@@ -140,3 +140,52 @@ TEST_CASE("element status: identifier overrunning its descriptor") {
   REQUIRE_FALSE(e.ok());
   CHECK_THAT(e.error().message, Catch::Contains("identifier length 40"));
 }
+
+namespace {
+std::vector<std::uint8_t> hex_bytes(const char* hex) {
+  std::vector<std::uint8_t> v;
+  for (const char* p = hex; *p;) {
+    while (*p == ' ' || *p == '\n') ++p;
+    if (!*p) break;
+    v.push_back(static_cast<std::uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
+    p += 2;
+  }
+  return v;
+}
+}  // namespace
+
+TEST_CASE("tgt's element status reply, 8 bytes short of its own report, still parses") {
+  // Captured from tgt 1.0.85 (READ ELEMENT STATUS, transport, VOLTAG, 64 KiB
+  // allocation): the report says 60 bytes follow the header, 52 arrive.
+  const auto picker = hex_bytes(
+      "01 05 00 01 00 00 00 3c 01 80 00 34 00 00 00 34 00 07 00 00 00 00 00 00 00 00 00 00 20 20 20 20"
+      "20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20");
+  auto r = tg::scsi::parse_element_status(picker, 65536);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->truncated);
+  CHECK(r->device_cut_short);
+  REQUIRE(r->elements.size() == 1);
+  CHECK(r->elements[0].address == 7);
+  CHECK(r->elements[0].primary_tag.empty());
+
+  // Without the allocation the same bytes look like our own truncation.
+  auto unknown = tg::scsi::parse_element_status(picker);
+  REQUIRE(unknown.ok());
+  CHECK(unknown->truncated);
+
+  // Drives with DVCID: the last descriptor loses 8 bytes of its identifier;
+  // that identifier is dropped rather than reported as a wrong serial.
+  const auto drives = hex_bytes(
+      "01 f4 00 02 00 00 00 b4 04 80 00 56 00 00 00 ac 01 f4 00 00 00 00 00 00 00 00 00 00 20 20 20 20"
+      "20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 00 00 00 00"
+      "02 01 00 22 49 45 54 20 20 20 20 20 56 49 52 54 55 41 4c 2d 54 41 50 45 20 20 20 20 56 54 4c 44"
+      "52 56 30 30 30 31 01 f5 00 00 00 00 00 00 00 00 00 00 20 20 20 20 20 20 20 20 20 20 20 20 20 20"
+      "20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 20 00 00 00 00 02 01 00 22 49 45 54 20 20 20"
+      "20 20 56 49 52 54 55 41 4c 2d 54 41 50 45 20 20 20 20 56 54");
+  auto d = tg::scsi::parse_element_status(drives, 65536);
+  REQUIRE(d.ok());
+  REQUIRE(d->elements.size() == 2);
+  CHECK(tg::scsi::identifier_serial(d->elements[0]) == "VTLDRV0001");
+  CHECK(d->elements[1].address == 0x1f5);
+  CHECK(d->elements[1].identifier.empty());
+}
