@@ -9,7 +9,10 @@ namespace {
 const char* const kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
 Result<std::pair<int, int>> parse_hhmm(const std::string& s, const std::string& spec) {
-  if (s.size() != 5 || s[2] != ':' || s.find_first_not_of("0123456789:") != std::string::npos)
+  // Digits exactly at 0,1,3,4: "00::0" passed a character-set check and
+  // then threw from std::stoi (found by tests/fuzz/fuzz_schedule.cpp).
+  auto digit = [&](std::size_t i) { return s[i] >= '0' && s[i] <= '9'; };
+  if (s.size() != 5 || s[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
     return Error(Errc::invalid_argument, "schedule '" + spec + "': time '" + s + "' is not HH:MM");
   int h = std::stoi(s.substr(0, 2)), m = std::stoi(s.substr(3, 2));
   if (h > 23 || m > 59) return Error(Errc::invalid_argument, "schedule '" + spec + "': time '" + s + "' is out of range");
