@@ -99,10 +99,14 @@ Status parse_fault(const XMLElement* e, const std::string& where, sim::SimFaults
     TG_CHECK(a.only({"kind", "barcode", "block", "on"}));
     const std::string on = a.str_or("on", "read");
     if (on != "read" && on != "write" && on != "both") return a.error("attribute 'on': '" + on + "' is not read, write or both");
-    f.medium_errors.push_back({TG_TRY(a.str("barcode")), TG_TRY(a.num("block", 0, UINT64_MAX)), on != "write", on != "read"});
+    std::string barcode = TG_TRY(a.str("barcode"));
+    const std::uint64_t block = TG_TRY(a.num("block", 0, UINT64_MAX));
+    f.medium_errors.push_back({std::move(barcode), block, on != "write", on != "read"});
   } else if (kind == "corrupt-block") {
     TG_CHECK(a.only({"kind", "barcode", "block"}));
-    f.corrupt_blocks.push_back({TG_TRY(a.str("barcode")), TG_TRY(a.num("block", 0, UINT64_MAX))});
+    std::string barcode = TG_TRY(a.str("barcode"));
+    const std::uint64_t block = TG_TRY(a.num("block", 0, UINT64_MAX));
+    f.corrupt_blocks.push_back({std::move(barcode), block});
   } else if (kind == "write-protect") {
     TG_CHECK(a.only({"kind", "barcode"}));
     f.write_protected.push_back(TG_TRY(a.str("barcode")));
@@ -242,11 +246,14 @@ Status parse_devices(const XMLElement* root, const std::string& where, BoardDesc
     if (tag == "changer") {
       if (out.changer) return a.error("only one changer per board (first on line " + std::to_string(out.changer->line) + ")");
       TG_CHECK(a.only({"name", "transport"}));
-      out.changer = BoardDevice{a.str_or("name", "changer"), 0, TG_TRY(a.str("transport")), a.line()};
+      std::string transport = TG_TRY(a.str("transport"));
+      out.changer = BoardDevice{a.str_or("name", "changer"), 0, std::move(transport), a.line()};
     } else if (tag == "drive") {
       TG_CHECK(a.only({"name", "element", "transport"}));
-      BoardDevice d{a.str_or("name", "drive" + std::to_string(out.drives.size())),
-                    static_cast<std::uint16_t>(TG_TRY(a.num("element", 0, 65535))), TG_TRY(a.str("transport")), a.line()};
+      const auto element = static_cast<std::uint16_t>(TG_TRY(a.num("element", 0, 65535)));
+      std::string transport = TG_TRY(a.str("transport"));
+      BoardDevice d{a.str_or("name", "drive" + std::to_string(out.drives.size())), element, std::move(transport),
+                    a.line()};
       if (auto [it, fresh] = elements.emplace(d.element, d.line); !fresh)
         return a.error("duplicate element address " + std::to_string(d.element) + " (also on line " + std::to_string(it->second) + ")");
       if (auto [it, fresh] = names.emplace(d.name, d.line); !fresh)

@@ -100,6 +100,10 @@ inline Error make_error(Errc c, std::string msg) { return Error(c, std::move(msg
 
 // TG_TRY(expr): evaluate a Result, return its error from the enclosing
 // function on failure, else yield the value (GCC/Clang statement expression).
+// Use it as a whole initialiser of its own variable: returning out of a
+// statement expression in the middle of a braced initialiser or argument
+// list skips the destructors of temporaries built before it (a leak the
+// board-XML fuzzer found).
 #define TG_TRY(expr)                                      \
   ({                                                      \
     auto&& tg_try_result_ = (expr);                       \

@@ -61,7 +61,8 @@ Result<Reply> job_list(CommandContext& c) {
 Result<Reply> job_status(CommandContext& c) {
   if (c.args().empty()) return job_list(c);
   auto* m = TG_TRY(manager(c));
-  auto j = TG_TRY(m->get(TG_TRY(job_id(c.arg(0)))));
+  const auto id = TG_TRY(job_id(c.arg(0)));
+  auto j = TG_TRY(m->get(id));
   Reply r;
   describe_job(r, j);
   if (j.state == service::JobState::succeeded) {
