@@ -116,7 +116,8 @@ TEST_CASE("move accepts addresses, slot N, mail N, drive NAME and barcodes", "[c
 
   // Errors: a full destination, an empty source, a slot that does not exist.
   const drivers::ElementStatus* other = nullptr;
-  for (const auto* e : b.inventory().of_type(ElementType::storage))
+  const auto inv_now = b.inventory();  // of_type() points into it: keep it alive
+  for (const auto* e : inv_now.of_type(ElementType::storage))
     if (e->full && e->barcode != bc) other = e;
   REQUIRE(other);
   auto full = b.run({"move", bc, "barcode", other->barcode});
