@@ -23,6 +23,10 @@ struct SlotInfo {
   std::size_t length = 0;     // bytes filled (== capacity except before a drain/end)
   std::uint64_t stream_offset = 0;  // stream offset of byte 0
   bool drain = false;         // the framer has nothing more for now; see TarFramer
+  // drain only: how many members the framer had framed when it drained.
+  // The stream has ended iff the table still holds exactly that many when
+  // the writer reaches this slot (only the writer appends after a drain).
+  std::size_t members_at_drain = 0;
 };
 
 struct RingStats {
@@ -54,6 +58,10 @@ class BlockRing {
 
   // Wakes everyone; further acquires return -1 (cancellation, errors).
   void close();
+  // Back to how create() left it: every slot free, none full, open again.
+  // Only while no thread uses the ring (restore's read-ahead restarts it
+  // after each LOCATE with its tape thread idle).
+  void reopen();
   bool closed() const;
   RingStats stats() const;
 

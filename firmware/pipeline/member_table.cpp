@@ -82,6 +82,12 @@ void MemberTable::wait_for_members(std::size_t have) {
   cv_.wait(lk, [&] { return stopped() || count_.load() > have; });
 }
 
+void MemberTable::framer_drained(std::size_t have) {
+  framer_idle_at_.store(have, std::memory_order_release);
+  wait_for_members(have);
+  framer_idle_at_.store(SIZE_MAX, std::memory_order_release);
+}
+
 void MemberTable::stop() {
   {
     std::lock_guard lk(mu_);

@@ -7,8 +7,12 @@
 //   input fields        - job, before start (or appender, before count_)
 //   hash_*              - hasher, published by hash_state (release)
 //   *_offset, volume    - framer, published by framed_ (release)
-//   outcome             - framer, before it publishes the slot holding the
-//                         member's last byte (the ring's mutex orders it)
+//   outcome             - framer; atomic because the writer's cut logic
+//                         looks for `skipped` members while the framer may
+//                         still be streaming that member's data. Everything
+//                         else the writer reads about an outcome comes after
+//                         the slot holding the member's last byte (the
+//                         ring's mutex orders outcome_detail).
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -51,7 +55,7 @@ struct Member {
 
   // Framer (stream offsets: bytes since the stream began).
   std::uint64_t preamble_offset = 0, data_offset = 0, end_offset = 0;
-  MemberOutcome outcome = MemberOutcome::pending;
+  std::atomic<MemberOutcome> outcome{MemberOutcome::pending};
   std::string outcome_detail;
 
   // Writer (TapeStreamWriter) only: where the piece in progress began.
@@ -96,6 +100,12 @@ class MemberTable {
   HashState wait_hash(std::size_t i);
   // New members appended or stop: wakes the framer and hasher.
   void wait_for_members(std::size_t have);
+  // The framer, after publishing its drain slot: wait_for_members, shown
+  // through framer_idle_at().
+  void framer_drained(std::size_t have);
+  // The member count the framer has drained at and is waiting beyond
+  // (SIZE_MAX while it works): the stream is idle, every slot published.
+  std::size_t framer_idle_at() const { return framer_idle_at_.load(std::memory_order_acquire); }
   void stop();
   // Hasher: waits until member i is at most `ahead` members past the framer.
   void wait_framer_near(std::size_t i, std::size_t ahead);
@@ -111,6 +121,7 @@ class MemberTable {
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> stopped_{false};
+  std::atomic<std::size_t> framer_idle_at_{SIZE_MAX};
 };
 
 }  // namespace tg::firmware::pipeline

@@ -330,21 +330,21 @@ Status TapeStreamWriter::on_medium_error(const Error& e) {
   return {};
 }
 
-Status TapeStreamWriter::push_stage(std::span<const std::uint8_t> bytes) {
+// Stages at most one block's worth and writes it when full; returns how many
+// bytes it took. One block at a time, because a write may change what the
+// rest of the bytes are (a medium error makes them bytes to skip).
+Result<std::size_t> TapeStreamWriter::push_stage(std::span<const std::uint8_t> bytes) {
   const std::size_t b = cfg_.block_size;
-  while (!bytes.empty()) {
-    TG_CHECK(open_tape_file_if_needed());
-    std::size_t n = std::min(bytes.size(), b - stage_fill_);
-    std::memcpy(stage_.data() + stage_fill_, bytes.data(), n);
-    stage_fill_ += n;
-    pos_ += n;
-    bytes = bytes.subspan(n);
-    if (stage_fill_ == b) {
-      stage_fill_ = 0;
-      TG_CHECK(write_block({stage_.data(), b}, true));
-    }
+  TG_CHECK(open_tape_file_if_needed());
+  std::size_t n = std::min(bytes.size(), b - stage_fill_);
+  std::memcpy(stage_.data() + stage_fill_, bytes.data(), n);
+  stage_fill_ += n;
+  pos_ += n;
+  if (stage_fill_ == b) {
+    stage_fill_ = 0;
+    TG_CHECK(write_block({stage_.data(), b}, true));
   }
-  return {};
+  return n;
 }
 
 Status TapeStreamWriter::push(std::span<const std::uint8_t> bytes) {
@@ -370,8 +370,8 @@ Status TapeStreamWriter::push(std::span<const std::uint8_t> bytes) {
       }
       if (b - pos_ < n) n = static_cast<std::size_t>(b - pos_);
     }
-    TG_CHECK(push_stage(bytes.first(n)));
-    bytes = bytes.subspan(n);
+    std::size_t took = TG_TRY(push_stage(bytes.first(n)));
+    bytes = bytes.subspan(took);
   }
   return {};
 }
@@ -453,13 +453,16 @@ Status TapeStreamWriter::run() {
     if (!st) return fail(std::move(st).error());
     if (info.drain) {
       if (skipping_) skipping_ = false;  // a drain point is a member boundary
-      if (table_.count() == table_.framed()) {
+      // Not count() == framed(): after a medium error the framer may already
+      // be framing the retries this thread appended, and they would be lost.
+      auto ended = [&] { return table_.count() == info.members_at_drain; };
+      if (ended()) {
         // End of stream: close the last tape file. A medium error here
         // requeues members; then the framer has more and we go on.
         Status c = close_at_boundary();
-        while (c && tf_open_ && table_.count() == table_.framed()) c = close_at_boundary();
+        while (c && tf_open_ && ended()) c = close_at_boundary();
         if (!c) return fail(std::move(c).error());
-        if (table_.count() == table_.framed()) {
+        if (ended()) {
           maybe_progress(true);
           table_.stop();
           ring_.close();

@@ -113,7 +113,7 @@ class TapeStreamWriter {
   };
 
   Status push(std::span<const std::uint8_t> bytes);
-  Status push_stage(std::span<const std::uint8_t> bytes);
+  Result<std::size_t> push_stage(std::span<const std::uint8_t> bytes);
   Status write_block(std::span<const std::uint8_t> block, bool staged);
   Status after_block();
   Status open_tape_file_if_needed();

@@ -201,8 +201,9 @@ void TarFramer::run() {
         fill_ = 0;
         ring_.info(static_cast<std::size_t>(slot_)) = SlotInfo{.length = 0, .stream_offset = pos_, .drain = true};
       }
+      ring_.info(static_cast<std::size_t>(slot_)).members_at_drain = i;
       publish_current(true);
-      table_.wait_for_members(i);
+      table_.framer_drained(i);
       continue;
     }
     if (!frame_member(i)) break;
