@@ -6,20 +6,24 @@
 namespace tg::firmware::catalog::rows {
 
 Result<Savepoint> Savepoint::begin(Database& db) {
-  TG_CHECK(db.exec("SAVEPOINT tg_sp"));
-  return Savepoint(&db);
+  if (db.in_transaction()) {
+    TG_CHECK(db.exec("SAVEPOINT tg_sp"));
+    return Savepoint(&db, false);
+  }
+  TG_CHECK(db.exec("BEGIN IMMEDIATE"));
+  return Savepoint(&db, true);
 }
 
 Savepoint::~Savepoint() {
-  if (db_) (void)db_->exec("ROLLBACK TO tg_sp; RELEASE tg_sp");
+  if (db_) (void)db_->exec(outer_ ? "ROLLBACK" : "ROLLBACK TO tg_sp; RELEASE tg_sp");
 }
 
 Status Savepoint::release() {
   Database* db = db_;
   db_ = nullptr;
-  auto st = db->exec("RELEASE tg_sp");
+  auto st = db->exec(outer_ ? "COMMIT" : "RELEASE tg_sp");
   if (!st) {
-    (void)db->exec("ROLLBACK TO tg_sp; RELEASE tg_sp");
+    (void)db->exec(outer_ ? "ROLLBACK" : "ROLLBACK TO tg_sp; RELEASE tg_sp");
     return st;
   }
   return {};

@@ -12,17 +12,22 @@ namespace tg::firmware::catalog::rows {
 
 // Rolls back to (and releases) the savepoint unless release() succeeded.
 // Nested savepoints of the same name are fine: SQLite resolves the newest.
+// Outside a transaction it is BEGIN IMMEDIATE / COMMIT instead: a deferred
+// transaction that reads and then writes fails at once with a stale WAL
+// snapshot (SQLITE_BUSY_SNAPSHOT, no busy wait) when another connection -
+// a second job running on another drive - committed in between.
 class [[nodiscard]] Savepoint {
  public:
   static Result<Savepoint> begin(Database& db);
-  Savepoint(Savepoint&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Savepoint(Savepoint&& o) noexcept : db_(o.db_), outer_(o.outer_) { o.db_ = nullptr; }
   Savepoint(const Savepoint&) = delete;
   ~Savepoint();
   Status release();
 
  private:
-  explicit Savepoint(Database* db) : db_(db) {}
+  Savepoint(Database* db, bool outer) : db_(db), outer_(outer) {}
   Database* db_ = nullptr;
+  bool outer_ = false;  // began the transaction: COMMIT / ROLLBACK
 };
 
 inline constexpr const char* kPoolCols = "name, retention_days, policy, created";

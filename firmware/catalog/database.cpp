@@ -85,8 +85,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     return make_error(Errc::io_error, "catalog: cannot open " + file.string() + ": " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
-  // Another process (a console command) may hold the write lock briefly.
-  sqlite3_busy_timeout(db, 5000);
+  // Another connection (a second job, a console command) may hold the
+  // write lock for one transaction; those are short, but a catalog rebuild
+  // or an import writes many rows at once.
+  sqlite3_busy_timeout(db, 30000);
   return std::unique_ptr<Database>(new Database(db));
 }
 
@@ -118,5 +120,7 @@ Status Database::exec(const std::string& sql) {
 
 std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
+
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace tg::firmware::catalog

@@ -71,6 +71,8 @@ class Database {
   Status exec(const std::string& sql);
   std::int64_t last_insert_id() const;
   int changes() const;
+  // A transaction (BEGIN or an outer SAVEPOINT) is open on this connection.
+  bool in_transaction() const;
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

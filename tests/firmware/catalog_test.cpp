@@ -1,6 +1,7 @@
 // Catalog schema, pools, media sets, cartridges, jobs, tape files,
 // transactions and crash recovery.
 #include <fstream>
+#include <thread>
 
 #include "catalog_fixture.hpp"
 #include "firmware/catalog/catalog_rows.hpp"
@@ -332,4 +333,36 @@ TEST_CASE("catalog: names round-trip") {
   CHECK(parse_allocation_policy("always") == AllocationPolicy::new_set_per_job);
   CHECK_FALSE(parse_tape_file_kind("bogus").has_value());
   CHECK(std::string(tape_file_kind_name(TapeFileKind::catalog_copy)) == "catalog-copy");
+}
+
+TEST_CASE("catalog: two connections writing at once (two jobs on two drives) never see a stale snapshot") {
+  // Each job opens its own connection. start_media_set reads, then writes:
+  // as a deferred transaction it fails at once (SQLITE_BUSY_SNAPSHOT) when
+  // the other connection committed in between; begun IMMEDIATE it waits.
+  CatalogFixture f;
+  auto second = Catalog::open(f.file(), f.clock);
+  REQUIRE(second.ok());
+  TG_REQUIRE_STATUS(f.cat->create_pool({.name = "a"}));
+  TG_REQUIRE_STATUS(f.cat->create_pool({.name = "b"}));
+  std::vector<std::string> errors[2];
+  auto work = [&](Catalog& c, const std::string& pool, std::vector<std::string>& err) {
+    for (int i = 0; i < 150; ++i) {
+      auto ms = c.start_media_set(pool);
+      if (!ms) {
+        err.push_back(ms.error().message);
+        continue;
+      }
+      auto st = c.record_label({.barcode = pool + std::to_string(i), .pool = pool, .media_set = ms->id, .sequence = 1});
+      if (!st) err.push_back(st.error().message);
+    }
+  };
+  std::thread t([&] { work(**second, "b", errors[1]); });
+  work(*f.cat, "a", errors[0]);
+  t.join();
+  CHECK(errors[0].empty());
+  CHECK(errors[1].empty());
+  if (!errors[0].empty()) FAIL_CHECK(errors[0].front());
+  if (!errors[1].empty()) FAIL_CHECK(errors[1].front());
+  CHECK(TG_REQUIRE_OK(f.cat->list_media_sets(std::string("a"))).size() == 150);
+  CHECK(TG_REQUIRE_OK(f.cat->list_media_sets(std::string("b"))).size() == 150);
 }
