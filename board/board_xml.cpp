@@ -130,7 +130,8 @@ Status parse_fault(const XMLElement* e, const std::string& where, sim::SimFaults
 Status parse_sim(const XMLElement* lib, const std::string& where, BoardDescription& out) {
   Attrs a(lib, where);
   TG_CHECK(a.only({"generation", "cartridges", "cartridge-mb", "early-warning-mb", "max-block-kb", "speed-mbps", "buffer-mb",
-                   "backhitch-ms", "power-on-ua", "sync", "barcode-prefix", "name"}));
+                   "backhitch-ms", "power-on-ua", "sync", "barcode-prefix", "name", "no-locate", "no-position",
+                   "space-counts-filemarks"}));
   sim::SimConfig c;
   c.name = a.str_or("name", out.name);
   c.generation = static_cast<int>(TG_TRY(a.num_or("generation", 5, 10, 9)));
@@ -143,6 +144,9 @@ Status parse_sim(const XMLElement* lib, const std::string& where, BoardDescripti
   c.backhitch_penalty = std::chrono::milliseconds(TG_TRY(a.num_or("backhitch-ms", 0, 600000, 3000)));
   c.power_on_unit_attention = TG_TRY(a.flag_or("power-on-ua", true));
   c.sync_on_flush = TG_TRY(a.flag_or("sync", true));
+  c.drive_quirks.no_locate = TG_TRY(a.flag_or("no-locate", false));
+  c.drive_quirks.no_position = TG_TRY(a.flag_or("no-position", false));
+  c.drive_quirks.space_counts_filemarks = TG_TRY(a.flag_or("space-counts-filemarks", false));
   c.barcode_prefix = a.str_or("barcode-prefix", "TG");
 
   std::vector<Span> spans;

@@ -98,6 +98,9 @@ Result<SimSpec> parse_sim_spec(const std::string& spec) {
     else if (key == "first-mailslot") c.first_mailslot = TG_TRY(u16(0, 65535));
     else if (key == "power-on-ua") c.power_on_unit_attention = TG_TRY(flag());
     else if (key == "sync") c.sync_on_flush = TG_TRY(flag());
+    else if (key == "no-locate") c.drive_quirks.no_locate = TG_TRY(flag());
+    else if (key == "no-position") c.drive_quirks.no_position = TG_TRY(flag());
+    else if (key == "space-counts-filemarks") c.drive_quirks.space_counts_filemarks = TG_TRY(flag());
     else if (key == "auto-clean") out.options.auto_clean = TG_TRY(flag());
     else if (key == "block-size") out.options.block_size = static_cast<std::uint32_t>(TG_TRY(num(0, 0xFFFFFF)));
     // Faults.

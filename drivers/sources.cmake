@@ -6,4 +6,5 @@ target_sources(tapegate_drivers PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/scsi_lun.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_drive.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_drive_io.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tape_drive_locate.cpp
 )

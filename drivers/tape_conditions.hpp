@@ -23,5 +23,10 @@ inline bool is_end_of_data(const Sense& s) {
   return s.key == key::blank_check || (s.asc == 0x00 && s.ascq == 0x05);
 }
 inline bool is_beginning(const Sense& s) { return s.asc == 0x00 && s.ascq == 0x04; }
+// SPC-4: ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (20/00): the
+// device does not implement the command at all (tgt has no LOCATE).
+inline bool is_invalid_opcode(const Sense& s) {
+  return s.key == key::illegal_request && s.asc == 0x20 && s.ascq == 0x00;
+}
 
 }  // namespace tg::drivers::tape_conditions

@@ -3,6 +3,7 @@
 // sense: early warning, filemark and end of data are outcomes, not errors.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -106,7 +107,17 @@ class TapeDrive {
   // Logical object (block) number from READ POSITION; falls back to the
   // driver's own count when the device reports the position as unknown.
   Result<std::uint64_t> position();
+  // LOCATE to a logical object (block or filemark). A drive that answers
+  // LOCATE with INVALID COMMAND OPERATION CODE (tgt, old DDS drives, some
+  // VTLs) is remembered as having none: this and every later locate is
+  // done with REWIND (when going back or the position is unknown) and
+  // SPACE blocks forward. Locating past end of data is Errc::blank_check.
   Status locate(std::uint64_t logical_object);
+  // False once the drive refused LOCATE as an unknown command.
+  bool has_locate() const { return has_locate_; }
+  // Where the driver reports what the operator should know once (the drive
+  // has no LOCATE); set by whoever owns the event log. Default: dropped.
+  void set_notice_sink(std::function<void(const std::string&)> sink) { notice_ = std::move(sink); }
   Status erase(bool long_erase);
   Result<std::vector<TapeAlert>> tape_alerts();
   // Medium auxiliary memory. A drive or cartridge without MAM (ILLEGAL
@@ -133,6 +144,8 @@ class TapeDrive {
   Status run_no_data(const char* op, std::span<const std::uint8_t> cdb, std::chrono::milliseconds timeout);
   Status refuse_if_position_lost(const char* op);
   void advance(std::uint64_t objects);
+  Status locate_by_spacing(std::uint64_t logical_object);  // tape_drive_locate.cpp
+  Status rewind_for_locate();
   Result<std::vector<std::uint8_t>> mode_sense(std::uint8_t page, bool dbd);
 
   hal::ScsiTransport& transport_;
@@ -140,6 +153,8 @@ class TapeDrive {
   ScsiLun lun_;
   bool position_lost_ = false;
   std::optional<bool> long_position_supported_;
+  bool has_locate_ = true;
+  std::function<void(const std::string&)> notice_;
   std::uint32_t block_size_ = 0;
   // Our own count of logical objects since the last known position; tgt
   // cannot report positions (field notes), so the driver keeps one.

@@ -1,5 +1,6 @@
 // TapeDrive's data and positioning commands: WRITE, WRITE FILEMARKS, READ,
-// SPACE, READ POSITION, LOCATE, and the tracked position they keep.
+// SPACE, READ POSITION, and the tracked position they keep (LOCATE:
+// tape_drive_locate.cpp).
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -278,22 +279,6 @@ Result<std::uint64_t> TapeDrive::position() {
   if (tracked_position_) return *tracked_position_;
   return lun_.error(Errc::position_lost, "READ POSITION",
                     "the drive does not report its position and the driver's count was lost; rewind or locate");
-}
-
-Status TapeDrive::locate(std::uint64_t logical_object) {
-  Completion c = TG_TRY(logical_object <= 0xFFFFFFFFu
-                            ? run("LOCATE", scsi::locate10(static_cast<std::uint32_t>(logical_object), false),
-                                  hal::DataDirection::none, {}, {}, timeouts::motion)
-                            : run("LOCATE", scsi::locate16(logical_object, false), hal::DataDirection::none, {}, {},
-                                  timeouts::motion));
-  if (!c.good()) {
-    // A failed LOCATE leaves the tape somewhere (often at end of data).
-    tracked_position_.reset();
-    return lun_.sense_error("LOCATE", *c.sense);
-  }
-  tracked_position_ = logical_object;
-  position_lost_ = false;
-  return {};
 }
 
 }  // namespace tg::drivers

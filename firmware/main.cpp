@@ -21,6 +21,7 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/console/saved_backup.hpp"
+#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/service/control_socket.hpp"
 #include "firmware/service/service.hpp"
 #include "firmware/service/terminal_session.hpp"
@@ -98,11 +99,11 @@ class CliInteraction final : public console::Interaction {
 
 // Everything an Appliance points at, owned here.
 // Declaration order is destruction order reversed: jobs go before the
-// locks, the log and the board they use.
+// drive reservations, the log and the board they use.
 struct Runtime {
   std::unique_ptr<board::Board> board;
   std::unique_ptr<EventLog> log;
-  service::ResourceLocks locks;
+  std::unique_ptr<pools::DriveReservations> drives;
   std::unique_ptr<service::JobManager> jobs;
   std::unique_ptr<service::SavedJobStore> saved;
   console::Appliance app;
@@ -117,6 +118,8 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
     rt.board = std::move(*b);
     paths = rt.board->paths();
     rt.app.library = &rt.board->library();
+    rt.drives = std::make_unique<pools::DriveReservations>(rt.board->library());
+    rt.app.drives = rt.drives.get();
     rt.app.board = {.name = rt.board->name(), .spec = spec, .transports = rt.board->transport_descriptions(),
                     .auto_clean = rt.board->options().auto_clean, .block_size = rt.board->options().block_size};
   }
@@ -124,11 +127,17 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
   rt.app.paths = paths;
   rt.app.clock = &hal::system_clock();
   rt.log = std::make_unique<EventLog>(hal::system_clock(), paths.log());
+  if (rt.board) {
+    // What a drive driver finds out once about its device (no LOCATE) goes to the event log.
+    for (auto& d : rt.board->library().drives)
+      d.drive->set_notice_sink([log = rt.log.get(), name = d.drive->name()](const std::string& text) {
+        log->add(LogLevel::notice, name, text);
+      });
+  }
   rt.jobs = std::make_unique<service::JobManager>(*rt.log, hal::system_clock());
   rt.saved = std::make_unique<service::SavedJobStore>(paths.jobs());
   rt.app.log = rt.log.get();
   rt.app.jobs = rt.jobs.get();
-  rt.app.locks = &rt.locks;
   rt.app.saved = rt.saved.get();
   rt.app.runners["backup"] = console::saved_backup_runner;  // saved and scheduled backups
   return {};

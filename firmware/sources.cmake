@@ -1,5 +1,6 @@
 target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/version.cpp)
 target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/format/tar_reader.cpp)  # restore worker
+target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/format/sha256.cpp)  # backup, catalog, restore
 # catalog worker: catalog, pools, volume label
 target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/catalog/database.cpp
@@ -25,6 +26,7 @@ target_sources(tapegate_firmware PRIVATE  # catalog worker: pools
   ${CMAKE_CURRENT_LIST_DIR}/pools/media_pools.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/cartridge_moves.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/cartridge_labeling.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/pools/append_position.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/label_inventory.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/pipeline/sources.cmake)  # backup worker: format writer, pipeline
 include(${CMAKE_CURRENT_LIST_DIR}/repository/sources.cmake)  # backup worker: repositories

@@ -7,6 +7,11 @@
 //   tapegate_bench raw --board SPEC --state DIR --bytes N [--block BYTES]
 //       the drive's ceiling: the same number of blocks of the same size
 //       written from one buffer in a loop, no pipeline, no disk, no hash
+//   tapegate_bench restore --board SPEC --state DIR [--target DIR] [--read-ahead MIB]
+//       after a pipeline run on the same --state (board and catalog): its
+//       newest backup job restored into --target (default DIR/restore) by
+//       the restore job (read-ahead, parse, hash, write, fsync, rename),
+//       against a bare READ loop over the same tape files and blocks
 //
 // --bursty drops the page cache of every other repository file first, so
 // the source alternates between disk speed and memory speed.
@@ -29,23 +34,15 @@
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 #include "firmware/pools/drive_reservations.hpp"
+#include "firmware/restore/restore_bench.hpp"
+#include "tools/rss_kib.hpp"
 
 using namespace tg;
 namespace fs = std::filesystem;
 
 namespace {
 
-long rss_kib(const char* field) {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return -1;
-  char line[256];
-  long v = -1;
-  std::size_t n = std::strlen(field);
-  while (std::fgets(line, sizeof line, f))
-    if (std::strncmp(line, field, n) == 0) v = std::atol(line + n);
-  std::fclose(f);
-  return v;
-}
+using tools::rss_kib;
 
 class BenchJob final : public firmware::JobContext {
  public:
@@ -61,9 +58,10 @@ class BenchJob final : public firmware::JobContext {
 };
 
 struct Args {
-  std::string mode, board, state, repo;
+  std::string mode, board, state, repo, target;
   std::uint32_t block = 256 * 1024;
   std::size_t ring_mib = 64;
+  std::size_t read_ahead_mib = firmware::restore::kDefaultReadAheadBytes >> 20;
   std::uint64_t bytes = 0;
   bool bursty = false;
 };
@@ -99,7 +97,7 @@ std::uint64_t backhitches(board::Board& b) {
 
 int main(int argc, char** argv) {
   Args a;
-  if (argc < 2) return fail("usage: tapegate_bench pipeline|raw --board SPEC --state DIR ...");
+  if (argc < 2) return fail("usage: tapegate_bench pipeline|raw|restore --board SPEC --state DIR ...");
   a.mode = argv[1];
   for (int i = 2; i < argc; ++i) {
     std::string k = argv[i];
@@ -111,6 +109,8 @@ int main(int argc, char** argv) {
     else if (k == "--ring") a.ring_mib = std::stoul(val());
     else if (k == "--bytes") a.bytes = std::stoull(val());
     else if (k == "--bursty") a.bursty = true;
+    else if (k == "--target") a.target = val();
+    else if (k == "--read-ahead") a.read_ahead_mib = std::stoul(val());
     else return fail("unknown option " + k);
   }
   auto b = board::open_board(a.board, fs::path(a.state) / "board");
@@ -158,7 +158,38 @@ int main(int argc, char** argv) {
     (void)firmware::pools::unload_cartridge(board.library(), *lease);
     return 0;
   }
-  if (a.mode != "pipeline") return fail("mode must be pipeline or raw");
+  if (a.mode == "restore") {
+    auto jobs = (*cat)->list_jobs();
+    if (!jobs) return fail("catalog: " + jobs.error().message);
+    auto job_it = std::find_if(jobs->begin(), jobs->end(), [](const firmware::catalog::Job& j) {
+      return j.kind == firmware::catalog::JobKind::backup && j.state == firmware::catalog::JobState::done;
+    });
+    if (job_it == jobs->end()) return fail("no finished backup job in the catalog: run the pipeline mode on this --state first");
+    auto plan = firmware::restore::plan_restore(
+        **cat, firmware::restore::Selection{.kind = firmware::restore::SelectionKind::job, .value = job_it->uuid});
+    if (!plan) return fail("plan: " + plan.error().message);
+    const fs::path target = a.target.empty() ? fs::path(a.state) / "restore" : fs::path(a.target);
+    firmware::restore::LibraryCartridges source(drives, {.owner = "bench restore"});
+    long rss_before = rss_kib("VmRSS:");
+    auto r = firmware::restore::bench_restore(*plan, source, job, target, hal::system_clock(), a.read_ahead_mib << 20);
+    if (!r) return fail("restore: " + r.error().message);
+    long hwm = rss_kib("VmHWM:");
+    std::error_code ec;
+    fs::remove_all(target, ec);
+    std::printf(
+        "mode=restore bytes=%llu seconds=%.3f MBps=%.1f raw_bytes=%llu raw_seconds=%.3f raw_MBps=%.1f "
+        "ratio=%.2f block=%zu files_failed=%llu ring_full=%llu caller_waits=%llu discarded=%llu "
+        "peak_rss_mb=%.1f rss_before_job_mb=%.1f read_ahead_mb=%zu\n",
+        static_cast<unsigned long long>(r->restore_bytes), r->restore_seconds, r->restore_mb_per_s(),
+        static_cast<unsigned long long>(r->raw_bytes), r->raw_seconds, r->raw_mb_per_s(),
+        r->raw_mb_per_s() > 0 ? r->restore_mb_per_s() / r->raw_mb_per_s() : 0.0, r->block_bytes,
+        static_cast<unsigned long long>(r->files_failed), static_cast<unsigned long long>(r->read_ahead.ring_full),
+        static_cast<unsigned long long>(r->read_ahead.caller_waits),
+        static_cast<unsigned long long>(r->read_ahead.blocks_discarded), hwm / 1024.0, rss_before / 1024.0,
+        a.read_ahead_mib);
+    return r->files_failed == 0 ? 0 : 1;
+  }
+  if (a.mode != "pipeline") return fail("mode must be pipeline, raw or restore");
 
   if (auto s = (*cat)->create_pool({.name = "bench"}); !s) return fail(s.error().message);
   auto labels = firmware::pools::read_labels(**cat, drives, true);

@@ -14,30 +14,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
 
 #include "firmware/pipeline/backup_stream.hpp"
+#include "tools/rss_kib.hpp"
 
 using namespace tg;
 using namespace tg::firmware::pipeline;
 namespace fs = std::filesystem;
 
 namespace {
-
-long kib(const char* field) {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return -1;
-  char line[256];
-  long v = -1;
-  std::size_t n = std::strlen(field);
-  while (std::fgets(line, sizeof line, f))
-    if (std::strncmp(line, field, n) == 0) v = std::atol(line + n);
-  std::fclose(f);
-  return v;
-}
 
 class PacedSink final : public BlockSink {
  public:
@@ -103,7 +91,7 @@ int main(int argc, char** argv) {
     (void)table.append(p.string(), fs::relative(p, repo).generic_string(), static_cast<std::uint64_t>(st.st_size),
                        st.st_mtim.tv_sec, "", "full", 0, 1);
   }
-  long before = kib("VmRSS:");
+  long before = tools::rss_kib("VmRSS:");
   PacedSink sink(mbps);
   NoEvents ev;
   StreamConfig cfg;
@@ -120,7 +108,7 @@ int main(int argc, char** argv) {
               "rss_before_job_mb=%.1f ring_mb=%zu staged_blocks=%llu\n",
               static_cast<unsigned long long>(r->framer.data_bytes), s, static_cast<double>(r->framer.data_bytes) / s / 1e6,
               static_cast<unsigned long long>(r->ring.writer_waits), static_cast<double>(r->ring.writer_wait_ns) / 1e9,
-              kib("VmHWM:") / 1024.0, before / 1024.0, ring_mib,
+              tools::rss_kib("VmHWM:") / 1024.0, before / 1024.0, ring_mib,
               static_cast<unsigned long long>(r->writer.staged_blocks));
   return 0;
 }

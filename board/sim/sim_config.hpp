@@ -19,6 +19,18 @@ struct Personality {
   std::string revision = "0100";          // 4
 };
 
+// Where a drive departs from SSC, as targets we test against do (field
+// notes: tgt 1.0.85, usr/bs_ssc.c), so the host's workarounds get tests
+// without that target. All off: an SSC-conforming LTO drive.
+struct DriveQuirks {
+  bool no_locate = false;               // LOCATE(10)/(16): ILLEGAL REQUEST 20/00 (not implemented)
+  bool no_position = false;             // READ POSITION never knows: short form 0x14 flags, long form object 0 without BOP
+  // SPACE blocks crosses filemarks as if they were blocks, and reports end
+  // of data as NO SENSE 00/05 without a residual, also when the last
+  // object spaced over lands on it.
+  bool space_counts_filemarks = false;
+};
+
 struct SimDriveConfig {
   std::uint16_t element = 0;   // data transfer element address in the changer
   std::string serial;          // VPD 0x80 and the changer's DVCID; "" = derived
@@ -95,6 +107,7 @@ struct SimConfig {
   bool sync_on_flush = true;
 
   Personality drive_personality{"TAPEGATE", "SIM LTO DRIVE", "0100"};
+  DriveQuirks drive_quirks;              // every drive of the library
   Personality changer_personality{"TAPEGATE", "SIM LIBRARY", "0100"};
   std::string changer_serial;            // "" = derived from the name
 

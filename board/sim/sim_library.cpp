@@ -173,7 +173,7 @@ Status SimLibrary::start() {
   for (std::size_t i = 0; i < c.drives.size(); ++i) {
     const auto& d = c.drives[i];
     TapeDriveSetup setup{*lto_generation(d.generation), c.drive_personality, d.serial, luns, c.max_block_bytes,
-                         c.early_warning_bytes, c.sync_on_flush, {}};
+                         c.early_warning_bytes, c.sync_on_flush, {}, c.drive_quirks};
     if (c.speed_mbps) {
       const auto steps = setup.generation.speed_steps;
       for (auto s : steps)

@@ -47,6 +47,7 @@ hal::TargetReply TapeDriveTarget::space_objects(std::int64_t count, std::uint8_t
   Condition at_eod{key::blank_check, 0x00, 0x05};
   Condition at_bop{key::no_sense, 0x00, 0x04};  // BEGINNING-OF-PARTITION/MEDIUM DETECTED
   at_bop.eom = true;
+  if (code == 0 && setup_.quirks.space_counts_filemarks) return space_blocks_counting_filemarks(count);
   if (code == 0) {  // blocks
     for (std::int64_t done = 0; done < count; ++done) {
       if (pos_ >= eod) return stop(at_eod, done);
@@ -70,6 +71,21 @@ hal::TargetReply TapeDriveTarget::space_objects(std::int64_t count, std::uint8_t
   for (std::int64_t done = 0; done > count;) {
     if (pos_ == 0) return stop(at_bop, done);
     if (medium_->object(--pos_).filemark) --done;  // stops before the filemark
+  }
+  return good();
+}
+
+hal::TargetReply TapeDriveTarget::space_blocks_counting_filemarks(std::int64_t count) {
+  // As tgt does it: each step moves one object, filemark or block, and
+  // arriving at end of data ends the command there, residual unreported.
+  const std::uint64_t eod = medium_->object_count();
+  for (; count > 0; --count) {
+    if (pos_ < eod) ++pos_;
+    if (pos_ >= eod) return check_condition({key::no_sense, 0x00, 0x05});
+  }
+  for (; count < 0; ++count) {
+    if (pos_ == 0) return check_condition({key::no_sense, 0x00, 0x04});
+    --pos_;
   }
   return good();
 }
@@ -127,6 +143,15 @@ hal::TargetReply TapeDriveTarget::read_position(const Command& c) {
   const std::size_t alloc = get_be16(c.cdb, 7);
   if (sa != 0x00 && sa != 0x01 && sa != 0x06 && sa != 0x08) return check_condition(Condition::invalid_cdb_field(1, 4));
   if (auto nr = not_ready()) return check_condition(*nr);
+  if (setup_.quirks.no_position) {
+    // tgt: a zeroed reply whose first byte is its length: short form 0x14
+    // (LOLU and BYCU set), long form 0x20 (object 0, BOP clear); no extended form.
+    if (sa == 0x08) return check_condition(Condition::invalid_cdb_field(1, 4));
+    std::array<std::uint8_t, 32> z{};
+    const std::size_t len = sa == 0x06 ? 32 : 20;
+    z[0] = static_cast<std::uint8_t>(len);
+    return reply_data(std::span(z).first(len), alloc ? alloc : len, c.data_in);
+  }
   const bool bop = pos_ == 0;
   const bool eop = beyond_early_warning(offset_at(pos_));  // between early warning and the end
   std::array<std::uint8_t, 32> d{};

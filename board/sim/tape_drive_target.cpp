@@ -33,13 +33,13 @@ TapeDriveTarget::TapeDriveTarget(TapeDriveSetup setup, CartridgeStore& store, Fa
   on(0x11, [this](const Command& c) { return space(c); });
   on(0x19, [this](const Command& c) { return erase(c); });
   on(0x1B, [this](const Command& c) { return load_unload(c); });
-  on(0x2B, [this](const Command& c) { return locate(c); });
+  if (!setup_.quirks.no_locate) on(0x2B, [this](const Command& c) { return locate(c); });
   on(0x44, [this](const Command& c) { return report_density_support(c); });
   on(0x34, [this](const Command& c) { return read_position(c); });
   on(0x8C, [this](const Command& c) { return read_attribute(c); });
   on(0x8D, [this](const Command& c) { return write_attribute(c); });
   on(0x91, [this](const Command& c) { return space(c); });
-  on(0x92, [this](const Command& c) { return locate(c); });
+  if (!setup_.quirks.no_locate) on(0x92, [this](const Command& c) { return locate(c); });
 }
 
 TapeDriveTarget::~TapeDriveTarget() {

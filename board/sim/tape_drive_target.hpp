@@ -34,6 +34,7 @@ struct TapeDriveSetup {
   std::uint64_t early_warning_bytes = 0;  // 0 = automatic per cartridge
   bool sync_on_flush = true;
   SpeedModelConfig speed;
+  DriveQuirks quirks;
 };
 
 class TapeDriveTarget final : public SpcTarget {
@@ -84,6 +85,7 @@ class TapeDriveTarget final : public SpcTarget {
   hal::TargetReply write_attribute(const Command& c);
 
   hal::TargetReply space_objects(std::int64_t count, std::uint8_t code);
+  hal::TargetReply space_blocks_counting_filemarks(std::int64_t count);
   std::optional<Condition> write_protected_check();
   std::uint64_t offset_at(std::uint64_t position) const;
   bool beyond_early_warning(std::uint64_t bytes) const;

@@ -36,6 +36,13 @@ Result<TapePosition> parse_read_position_long(Bytes reply) {
   p.partition = get_be32(reply, 4);
   if (!(f & 0x04)) p.logical_object = get_be64(reply, 8);
   if (!(f & 0x08)) p.file_number = get_be64(reply, 16);
+  // Object 0 is the beginning of the partition, where BOP is set. tgt
+  // answers object 0 without BOP (and LONU clear) wherever the tape is
+  // (field notes): such a reply does not know the position.
+  if (p.logical_object == 0u && !p.beginning_of_partition) {
+    p.logical_object.reset();
+    p.file_number.reset();
+  }
   return p;
 }
 

@@ -1,7 +1,5 @@
 #include "firmware/backup/backup_job.hpp"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -10,25 +8,13 @@
 #include "firmware/backup/catalog_recorder.hpp"
 #include "firmware/catalog/job_catalog_io.hpp"
 #include "firmware/format/pax_header.hpp"
+#include "firmware/format/sha256.hpp"
 #include "firmware/pipeline/backup_stream.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 #include "firmware/repository/repository_scan.hpp"
 
 namespace tg::firmware::backup {
 namespace {
-
-std::string sha256_hex(std::span<const std::uint8_t> d) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(d.data(), d.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* k = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += k[md[i] >> 4];
-    s += k[md[i] & 15];
-  }
-  return s;
-}
 
 std::string human_bytes(double b) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -49,7 +35,7 @@ Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std:
                           const std::string& job_uuid, std::uint32_t block_size, JobContext& ctx) {
   std::string exported = TG_TRY(catalog::export_job_catalog(cat, job));
   std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(exported.data()), exported.size());
-  std::string hash = sha256_hex(bytes);
+  std::string hash = format::sha256_hex(bytes);
   std::string path = "tapegate-catalog/" + job_uuid + ".txt";
   format::MemberMeta meta{.path = path,
                           .size = exported.size(),
@@ -226,9 +212,18 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
     probe->release();
   }
   sc.block_size = block_size;
-  sum.block_size = block_size;
   CartridgeSession session(cat, lib, drives, ctx, sc);
+  ProgressSnapshot loading;
+  loading.bytes_total = bytes_total;
+  loading.files_total = todo.size();
+  session.report_progress_in(&loading);
   if (Status s = session.mount_next(); !s) return fail(std::move(s).error());
+  session.report_progress_in(nullptr);
+  // Appending to a cartridge labelled for another block size, the job
+  // writes in that size (docs/tape-format.md); from here on it is fixed.
+  block_size = session.block_size();
+  session.lock_block_size();
+  sum.block_size = block_size;
   // Variable-block mode: one WRITE per tape block (docs/tape-format.md).
   if (Status s = session.drive().set_block_size(0); !s)
     ctx.log(LogLevel::warning, "drive " + session.drive_name() + ": cannot select variable-block mode: " +

@@ -5,6 +5,13 @@
 // pools::mount_for_write (append -> label checked, SPACE to end of data,
 // never a remembered position; new -> label written). Every step names
 // the barcode and the drive.
+//
+// Block size: a cartridge is written in the block size its label records
+// (docs/tape-format.md). The job's size is settled by its first cartridge:
+// appending to one labelled for another size the drive can write, the job
+// takes that size; once the stream has begun (lock_block_size), an
+// appendable cartridge labelled for another size is passed over for this
+// job and another cartridge is allocated.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,7 +33,7 @@ struct SessionConfig {
   std::string media_set;
   std::string owner;                  // "job 12 backup nightly"
   std::optional<std::string> drive;   // a named drive, or any free one
-  std::uint32_t block_size = 0;       // recorded in new labels
+  std::uint32_t block_size = 0;       // the job's: new labels record it, appends must match it
   std::string host;
   std::chrono::milliseconds operator_wait{std::chrono::minutes(10)};  // per wait_for_operator call
 };
@@ -49,6 +56,12 @@ class CartridgeSession {
   // Unloads the current cartridge home (end of job).
   Status finish();
 
+  // Progress during loads and cartridge changes goes to the job through
+  // `snap` (the caller keeps its bytes and files current); null: none.
+  void report_progress_in(ProgressSnapshot* snap) { snap_ = snap; }
+  std::uint32_t block_size() const { return cfg_.block_size; }
+  void lock_block_size() { block_size_locked_ = true; }
+
   drivers::TapeDrive& drive();
   const std::string& barcode() const { return barcode_; }
   const std::string& drive_name() const;
@@ -59,6 +72,14 @@ class CartridgeSession {
 
  private:
   Result<std::vector<std::string>> barcodes_in_library();
+  // The block size to append to `barcode` in: the job's, or its label's
+  // while the job's is not locked and the drive can write it; 0 (logged
+  // why) when the job must not append to it.
+  Result<std::uint32_t> append_block_size(const std::string& barcode);
+  void report(const std::string& phase, const std::string& barcode);
+  // Bytes left on the loaded cartridge per its cartridge memory (MAM
+  // remaining capacity, MiB), when the drive reports it.
+  std::optional<std::uint64_t> room_left();
   catalog::Catalog& cat_;
   drivers::Library& lib_;
   pools::DriveReservations& drives_;
@@ -66,10 +87,13 @@ class CartridgeSession {
   SessionConfig cfg_;
   std::optional<pools::DriveLease> lease_;
   std::string barcode_;
+  std::uint32_t sequence_ = 0;         // of the current (or last) cartridge in the media set
   std::uint32_t next_file_ = 1;
   std::uint64_t position_ = 0;
   std::set<std::string> exclude_;
   std::vector<std::string> used_;
+  bool block_size_locked_ = false;
+  ProgressSnapshot* snap_ = nullptr;
 };
 
 }  // namespace tg::firmware::backup

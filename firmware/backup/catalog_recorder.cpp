@@ -1,5 +1,7 @@
 #include "firmware/backup/catalog_recorder.hpp"
 
+#include <algorithm>
+
 namespace tg::firmware::backup {
 
 namespace {
@@ -17,6 +19,24 @@ CatalogRecorder::CatalogRecorder(catalog::Catalog& cat, CartridgeSession& sessio
   snap_.phase.set("writing");
   snap_.bytes_total = bytes_total_;
   snap_.files_total = files_total_;
+  snap_.cartridge.set(session_.barcode());
+  snap_.drive.set(session_.drive_name());
+  snap_.cartridges_used = static_cast<std::uint32_t>(session_.used().size());
+  session_.report_progress_in(&snap_);
+}
+
+CatalogRecorder::~CatalogRecorder() { session_.report_progress_in(nullptr); }
+
+std::uint64_t CatalogRecorder::job_bytes(const pipeline::WriterProgress* p) const {
+  std::uint64_t partial = current_done_;
+  // The writer's position inside the file in progress, between pieces
+  // (progress runs on the writer's thread, after it read these offsets).
+  if (p && p->current_member < table_.framed()) {
+    const pipeline::Member& m = table_.at(p->current_member);
+    if (p->current_member == current_ && !m.w_abandoned && p->stream_bytes > m.data_offset)
+      partial = std::max(partial, std::min(p->stream_bytes - m.data_offset, m.size));
+  }
+  return std::min(bytes_written_ + partial, std::max(bytes_total_, bytes_written_));
 }
 
 Status CatalogRecorder::tape_file_started() {
@@ -45,6 +65,8 @@ Status CatalogRecorder::member_started(std::size_t i) {
                                                          .sha256 = ""});
   if (!f) return std::move(f).error();
   file_ids_[i] = f->id;
+  current_ = i;
+  current_done_ = 0;
   snap_.file.set(m.path);
   return {};
 }
@@ -59,11 +81,16 @@ Status CatalogRecorder::piece_written(std::size_t i, const pipeline::PieceInfo& 
                                                  .header_offset = p.header_offset,
                                                  .volume_index = p.volume_index});
   if (!r) return std::move(r).error();
+  if (i == current_) current_done_ = p.offset + p.length;
   return {};
 }
 
 Status CatalogRecorder::member_finished(std::size_t i) {
   const pipeline::Member& m = table_.at(i);
+  if (i == current_) {
+    current_ = SIZE_MAX;
+    current_done_ = 0;
+  }
   if (m.outcome == pipeline::MemberOutcome::ok) {
     // The hash is recorded only now that the streamed bytes matched it; the
     // file counts as on tape once its pieces are committed (durable()).
@@ -98,11 +125,27 @@ Status CatalogRecorder::tape_file_closed(std::uint64_t blocks) {
 
 void CatalogRecorder::member_requeued(std::size_t i, std::size_t retry, const char* why) {
   const pipeline::Member& m = table_.at(i);
+  if (i == current_) {
+    current_ = SIZE_MAX;
+    current_done_ = 0;
+  }
+  if (committed_[i]) {
+    // Its bytes were written but never made durable (the cartridge failed
+    // before the flush): it is not on tape, and its retry counts instead.
+    committed_[i] = 0;
+    --files_written_;
+    bytes_written_ -= m.size;
+    snap_.files_done = files_written_;
+  }
   ctx_.log(LogLevel::warning, "'" + m.path + "' will be written again" +
                                   (retry == SIZE_MAX ? std::string(" (already queued)") : std::string()) + ": " + why);
 }
 
 Result<pipeline::BlockSink*> CatalogRecorder::next_volume(pipeline::VolumeEnd why, const Error* cause) {
+  // The change is reported with the bytes on tape so far (the cut piece
+  // was recorded just before); the session names each step.
+  snap_.bytes_done = job_bytes(nullptr);
+  snap_.streaming = false;  // the drive stands still until the next cartridge is loaded
   if (why == pipeline::VolumeEnd::failed) {
     std::string what = cause ? cause->message : std::string("write failed");
     if (tape_file_ != 0) {
@@ -115,12 +158,11 @@ Result<pipeline::BlockSink*> CatalogRecorder::next_volume(pipeline::VolumeEnd wh
   } else {
     TG_CHECK(session_.retire_full());
   }
-  snap_.phase.set("changing cartridge");
-  ctx_.progress(snap_);
   TG_CHECK(session_.mount_next());
   snap_.phase.set("writing");
   snap_.cartridge.set(session_.barcode());
   snap_.cartridges_used = static_cast<std::uint32_t>(session_.used().size());
+  ctx_.progress(snap_);
   return static_cast<pipeline::BlockSink*>(&sink_);
 }
 
@@ -133,10 +175,10 @@ void CatalogRecorder::progress(const pipeline::WriterProgress& p) {
   }
   last_t_ = now;
   last_bytes_ = p.stream_bytes;
-  snap_.bytes_done = p.data_bytes;
+  snap_.bytes_done = job_bytes(&p);
   snap_.rate_bytes_per_s = rate_;
-  snap_.eta_seconds = rate_ > 0 && bytes_total_ >= p.data_bytes
-                          ? static_cast<double>(bytes_total_ - p.data_bytes) / rate_
+  snap_.eta_seconds = rate_ > 0 && bytes_total_ >= snap_.bytes_done
+                          ? static_cast<double>(bytes_total_ - snap_.bytes_done) / rate_
                           : -1;
   snap_.streaming = p.streaming;
   snap_.stalls = p.stalls;

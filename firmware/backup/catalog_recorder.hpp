@@ -5,7 +5,9 @@
 // a piece per contiguous run, the file's hash only when the streamed bytes
 // matched it, commit_pieces_through() after every acknowledged flush or
 // filemark, the next cartridge at early warning / overflow / medium error.
-// Progress goes to the JobContext without allocating.
+// Progress goes to the JobContext without allocating; its bytes are the
+// job's bytes on tape (files finished, plus the part of the file in
+// progress), kept through cartridge changes, whose steps it names.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -24,6 +26,9 @@ class CatalogRecorder final : public pipeline::StreamEvents {
   CatalogRecorder(catalog::Catalog& cat, CartridgeSession& session, pipeline::MemberTable& table, JobContext& ctx,
                   std::int64_t job, std::uint64_t bytes_total, std::uint64_t files_total,
                   std::uint32_t block_size);
+  ~CatalogRecorder() override;
+  CatalogRecorder(const CatalogRecorder&) = delete;
+  CatalogRecorder& operator=(const CatalogRecorder&) = delete;
 
   pipeline::BlockSink& sink() { return sink_; }
 
@@ -45,6 +50,7 @@ class CatalogRecorder final : public pipeline::StreamEvents {
   std::vector<FileFailure> failures() const;
 
  private:
+  std::uint64_t job_bytes(const pipeline::WriterProgress* p) const;
   catalog::Catalog& cat_;
   CartridgeSession& session_;
   pipeline::MemberTable& table_;
@@ -61,6 +67,9 @@ class CatalogRecorder final : public pipeline::StreamEvents {
   std::uint32_t block_size_;
   std::chrono::steady_clock::time_point start_, last_t_;
   std::uint64_t last_bytes_ = 0;
+  // The file in progress and how many of its bytes are in recorded pieces.
+  std::size_t current_ = SIZE_MAX;
+  std::uint64_t current_done_ = 0;
   double rate_ = 0;
   ProgressSnapshot snap_;
 };

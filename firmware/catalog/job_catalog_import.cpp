@@ -164,6 +164,24 @@ Status import_doc(Catalog& cat, const JobCatalogDoc& d, ImportResult& r) {
     TG_CHECK(st.run());
     ++r.pieces;
   }
+  // A job moves to the next cartridge of its media set only when one is
+  // full, so every cartridge below the highest sequence known now is full
+  // (else a job after the rebuild would append behind the set's end). What
+  // is written on each follows from its tape files.
+  if (d.media_set) {
+    auto st = TG_TRY(db.prepare(
+        "UPDATE cartridges SET state = 'full' WHERE media_set = ?1 AND state = 'appendable' AND "
+        "sequence < (SELECT MAX(sequence) FROM cartridges WHERE media_set = ?1)"));
+    st.bind(1, d.media_set->id);
+    TG_CHECK(st.run());
+  }
+  for (const auto& c : d.cartridges) {
+    auto st = TG_TRY(db.prepare(
+        "UPDATE cartridges SET bytes_written = MAX(bytes_written, (SELECT COALESCE(SUM(block_count), 0) "
+        "FROM tape_files WHERE cartridge = ?1) * block_size) WHERE barcode = ?1"));
+    st.bind(1, c.barcode);
+    TG_CHECK(st.run());
+  }
   return {};
 }
 

@@ -4,31 +4,18 @@
 // tape file is rejected with the line that is wrong, never half imported.
 #include "firmware/catalog/job_catalog_io.hpp"
 
-#include <openssl/evp.h>
-
 #include <charconv>
 #include <map>
 #include <set>
 
 #include "firmware/catalog/catalog_rows.hpp"
+#include "firmware/format/sha256.hpp"
 
 namespace tg::firmware::catalog {
 
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
 
 // Tabs separate fields and newlines records, so those (and '%' itself and
 // every other control byte) are written as %XX.
@@ -155,7 +142,7 @@ std::string encode_job_catalog(const JobCatalogDoc& d) {
     rec({"piece", std::to_string(p.backup_file), std::to_string(p.tape_file), std::to_string(p.offset),
          std::to_string(p.length), std::to_string(p.first_block), std::to_string(p.end_block),
          std::to_string(p.header_offset), std::to_string(p.volume_index)});
-  std::string sum = sha256_hex(out);
+  std::string sum = format::sha256_hex(out);
   out += "end\t" + std::to_string(records) + "\t" + sum + "\n";
   return out;
 }
@@ -210,7 +197,7 @@ Result<JobCatalogDoc> decode_job_catalog(std::string_view bytes) {
   auto count = TG_TRY(num<std::uint64_t>(end, 1, "record count"));
   if (count != lines.size() - 2)
     return bad(end.number, "says " + std::to_string(count) + " records, found " + std::to_string(lines.size() - 2));
-  if (end.fields[2] != sha256_hex(bytes.substr(0, end_line_start)))
+  if (end.fields[2] != format::sha256_hex(bytes.substr(0, end_line_start)))
     return bad(end.number, "checksum mismatch: the copy is damaged");
 
   JobCatalogDoc d;

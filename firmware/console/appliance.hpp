@@ -9,8 +9,8 @@
 
 #include "drivers/library.hpp"
 #include "firmware/log/event_log.hpp"
+#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/service/job_manager.hpp"
-#include "firmware/service/resource_locks.hpp"
 #include "firmware/service/saved_jobs.hpp"
 #include "hal/clock.hpp"
 #include "hal/storage_paths.hpp"
@@ -33,12 +33,14 @@ using SavedJobRunner = std::function<Result<service::JobBody>(const service::Sav
 
 struct Appliance {
   drivers::Library* library = nullptr;  // null until a board is open
+  // The one owner of the library's drives and of its changer's moves: set
+  // with `library`; jobs and console commands reserve from it.
+  pools::DriveReservations* drives = nullptr;
   hal::StoragePaths paths;
   BoardInfo board;
   hal::Clock* clock = nullptr;
   EventLog* log = nullptr;
   service::JobManager* jobs = nullptr;
-  service::ResourceLocks* locks = nullptr;
   service::SavedJobStore* saved = nullptr;
   std::map<std::string, SavedJobRunner> runners;  // by SavedJob::kind
   bool in_service = false;  // jobs outlive the command (serve) vs. foreground (CLI)

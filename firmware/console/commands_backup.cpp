@@ -43,7 +43,7 @@ Result<backup::BackupRequest> backup_request(const Appliance& app, const std::st
 }
 
 Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup::BackupRequest& req, JobContext& ctx) {
-  auto res = TG_TRY(acquire_tape_job(app, lib, ctx, "backup " + req.job_name));
+  auto res = TG_TRY(acquire_tape_job(app, ctx, "backup " + req.job_name, req.drive));
   // Cartridges the catalog has never seen are read first, so the job can
   // tell blank ones (which it assigns to the pool) from others' data.
   ProgressSnapshot p;

@@ -13,17 +13,14 @@ namespace {
 
 using drivers::ElementType;
 
-struct HeldDrive {
-  drivers::LibraryDrive* d;
-  service::Lease lease;
-};
-
-Result<HeldDrive> hold_drive(CommandContext& c, const std::string& name, const std::string& why) {
+// The drive for this command only; refused, naming the job, while a job
+// holds it.
+Result<pools::DriveLease> hold_drive(CommandContext& c, const std::string& name, const std::string& why) {
   auto* lib = TG_TRY(c.library());
-  auto* d = TG_TRY(find_drive(*lib, name));
+  (void)TG_TRY(find_drive(*lib, name));
   auto lease = TG_TRY(claim_drive(c.app, name, why));
-  absorb_unit_attention(*d->drive);
-  return HeldDrive{d, std::move(lease)};
+  absorb_unit_attention(lease.drive());
+  return lease;
 }
 
 std::string hex(std::uint32_t v) {
@@ -34,9 +31,9 @@ std::string hex(std::uint32_t v) {
 
 Result<Reply> drive_info(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive info"));
-  auto& drive = *h.d->drive;
+  auto& drive = h.drive();
   Reply r;
-  r.field("drive", drive.name()).field("element_address", std::int64_t{h.d->element_address});
+  r.field("drive", drive.name()).field("element_address", std::int64_t{h.library_drive().element_address});
   r.field("transport", drive.transport().describe());
   auto id = drive.identify();
   if (!id) return std::move(id).error();
@@ -75,7 +72,7 @@ Result<Reply> drive_info(CommandContext& c) {
 
 Result<Reply> drive_tapealert(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive tapealert"));
-  auto alerts = h.d->drive->tape_alerts();
+  auto alerts = h.drive().tape_alerts();
   if (!alerts) return std::move(alerts).error();
   Reply r;
   r.field("drive", c.arg(0));
@@ -87,7 +84,7 @@ Result<Reply> drive_tapealert(CommandContext& c) {
 
 Result<Reply> drive_rewind(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive rewind"));
-  if (auto s = h.d->drive->rewind(); !s) return std::move(s).error();
+  if (auto s = h.drive().rewind(); !s) return std::move(s).error();
   Reply r;
   r.note("drive " + c.arg(0) + " rewound to the beginning of the tape");
   return r;
@@ -95,7 +92,7 @@ Result<Reply> drive_rewind(CommandContext& c) {
 
 Result<Reply> drive_eject(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive eject"));
-  if (auto s = h.d->drive->unload(); !s) return std::move(s).error();
+  if (auto s = h.drive().unload(); !s) return std::move(s).error();
   Reply r;
   r.note("drive " + c.arg(0) + " rewound and ejected its cartridge; 'unload " + c.arg(0) + "' puts it back in a slot");
   return r;
@@ -103,18 +100,18 @@ Result<Reply> drive_eject(CommandContext& c) {
 
 Result<Reply> drive_erase(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive erase"));
-  auto m = h.d->drive->medium_info();
+  auto m = h.drive().medium_info();
   if (!m) return std::move(m).error();
   if (!m->present) return Error(Errc::not_ready, "drive " + c.arg(0) + " holds no cartridge to erase");
   // WORM media cannot be overwritten; refuse before the drive does.
   if (m->worm) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is WORM and cannot be erased");
   if (m->write_protected) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is write-protected");
   const bool long_erase = c.req.args.has("long");
-  auto* drive = h.d->drive;
+  auto* drive = &h.drive();
   std::string name = c.arg(0);
   // The job takes over the drive's lease: nothing else may touch the drive
   // until the erase is over.
-  auto lease = std::make_shared<service::Lease>(std::move(h.lease));
+  auto lease = std::make_shared<pools::DriveLease>(std::move(h));
   return c.run_job("erase " + name, "erase", [drive, name, long_erase, lease](JobContext& ctx) -> Result<Reply> {
     ProgressSnapshot p;
     p.phase.set(long_erase ? "long erase" : "erase");
@@ -136,7 +133,11 @@ Result<Reply> clean(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   const std::string name = c.arg(0);
   TG_TRY(find_drive(*lib, name));
-  return c.run_job("clean " + name, "clean", make_clean_job(c.app, *lib, name));
+  // Refused at once while a job holds the drive; the clean job takes over
+  // this lease.
+  auto lease = TG_TRY(claim_drive(c.app, name, "clean " + name));
+  return c.run_job("clean " + name, "clean",
+                   make_clean_job(c.app, *lib, name, std::make_shared<pools::DriveLease>(std::move(lease))));
 }
 
 Result<Reply> selftest(CommandContext& c) {
@@ -153,7 +154,7 @@ Result<Reply> selftest(CommandContext& c) {
   if (!lib->changer) {
     check("changer", lib->drives.size() == 1, "no changer (a stand-alone drive)");
   } else {
-    auto lease = TG_TRY(claim_changer(c.app, "selftest"));
+    auto changer = lock_changer(c.app);
     auto id = retry_unit_attention([&] { return lib->changer->identify(); });
     check("changer answers INQUIRY", id.ok(), id ? id->vendor + " " + id->product : id.error().message);
     auto i = retry_unit_attention([&] { return lib->changer->inventory(); });
@@ -165,7 +166,8 @@ Result<Reply> selftest(CommandContext& c) {
     const auto& n = d.drive->name();
     auto lease = claim_drive(c.app, n, "selftest");
     if (!lease) {
-      check("drive " + n, true, "in use by " + (c.app.locks ? c.app.locks->owner_of(n) : std::string("?")) + "; not probed");
+      auto owner = c.app.drives->owner_of(n);
+      check("drive " + n, true, (owner ? "in use by " + *owner : lease.error().message) + "; not probed");
       continue;
     }
     auto id = d.drive->identify();

@@ -77,7 +77,8 @@ Result<Reply> job_cancel(CommandContext& c) {
   auto* m = TG_TRY(manager(c));
   auto id = TG_TRY(job_id(c.arg(0)));
   TG_CHECK(m->cancel(id));
-  if (c.app.locks) c.app.locks->wake_all();
+  // A job waiting for a drive notices at once.
+  if (c.app.drives) c.app.drives->wake_waiters();
   Reply r;
   r.note("asked job " + std::to_string(id) + " to stop; it stops at its next safe point");
   return r;

@@ -4,6 +4,7 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/element_ref.hpp"
 #include "firmware/console/library_ops.hpp"
+#include "firmware/pools/cartridge_mount.hpp"
 
 namespace tg::firmware::console {
 namespace {
@@ -55,7 +56,7 @@ Result<Reply> status(CommandContext& c) {
   Reply r;
   r.field("library", lib->name);
   if (lib->changer) {
-    auto lease = TG_TRY(claim_changer(c.app, "status"));
+    auto changer = lock_changer(c.app);
     auto id = retry_unit_attention([&] { return lib->changer->identify(); });
     r.field("changer", id ? id->vendor + " " + id->product + " " + id->revision : "unreachable: " + id.error().message);
   }
@@ -74,8 +75,9 @@ Result<Reply> status(CommandContext& c) {
       if (const auto* e = inv->find_address(d.element_address); e && e->full) cart = e->barcode.empty() ? "(no barcode)" : e->barcode;
     auto lease = claim_drive(c.app, name, "status");
     if (!lease) {
+      auto owner = c.app.drives->owner_of(name);
       t.rows.push_back({name, std::int64_t{d.element_address}, cart, Cell{}, Cell{}, Cell{}, Cell{},
-                        "in use by " + (c.app.locks ? c.app.locks->owner_of(name) : std::string("?"))});
+                        owner ? "in use by " + *owner : lease.error().message});
       continue;
     }
     absorb_unit_attention(*d.drive);
@@ -124,7 +126,7 @@ Result<Reply> unload(CommandContext& c) {
     if (!d || !d->drive) return Error(Errc::not_found, "cartridge " + c.arg(0) + " is in a drive this board does not wire");
   }
   auto lease = TG_TRY(claim_drive(c.app, d->drive->name(), "unload"));
-  auto res = TG_TRY(unload_to_home(c.app, *lib, *d));
+  auto res = TG_TRY(unload_to_home(c.app, *lib, lease));
   Reply r;
   r.field("barcode", cell_or_none(res.barcode)).field("drive", d->drive->name()).field("to", res.to);
   if (res.clean_job) r.note("TapeAlert asks for cleaning: started job " + std::to_string(res.clean_job) + " to clean drive " + d->drive->name());
@@ -152,7 +154,7 @@ Result<Reply> move(CommandContext& c) {
     return Error(Errc::busy, to_l + " is not accessible");
   std::string what = from->barcode.empty() ? std::string("the cartridge") : from->barcode;
   // Drives involved are claimed so no job is using them while we move.
-  std::vector<service::Lease> leases;
+  std::vector<pools::DriveLease> leases;
   for (const auto* e : {from, to})
     if (e->type == ElementType::data_transfer)
       if (auto* d = lib->drive_by_element(e->address); d && d->drive) {
@@ -163,7 +165,7 @@ Result<Reply> move(CommandContext& c) {
             return std::move(u).error().with_context("ejecting " + what);
       }
   {
-    auto lease = TG_TRY(claim_changer(c.app, "move"));
+    auto changer = lock_changer(c.app);
     auto m = retry_unit_attention([&] { return lib->changer->move(from->address, to->address); });
     if (!m) return std::move(m).error().with_context("moving " + what + " from " + from_l + " to " + to_l);
   }
@@ -181,8 +183,7 @@ Result<Reply> move(CommandContext& c) {
 Result<Reply> import_cmd(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
-  auto lease = TG_TRY(claim_changer(c.app, "import"));
-  auto got = retry_unit_attention([&] { return lib->changer->import_mailslots(); });
+  auto got = pools::import_mailslots(*c.app.drives);
   if (!got) return std::move(got).error().with_context("importing from the mail slots");
   Reply r;
   auto& t = r.table("imported", "Imported", {"barcode"});
@@ -202,31 +203,41 @@ Result<Reply> export_cmd(CommandContext& c) {
   if (!e) return Error(Errc::not_found, "no cartridge with barcode " + barcode + " in library " + lib->name);
   if (e->type == ElementType::import_export)
     return Error(Errc::invalid_argument, barcode + " is already in " + element_label(*e, inv, *lib));
-  std::uint16_t from = e->address;
-  service::Lease drive_lease;
+  std::optional<pools::DriveLease> drive_lease;
   if (e->type == ElementType::data_transfer) {
     auto* d = lib->drive_by_element(e->address);
     if (!d || !d->drive) return Error(Errc::not_found, barcode + " is in a drive this board does not wire");
     const std::string dn = d->drive->name();
     auto lease = claim_drive(c.app, dn, "export " + barcode);
-    if (!lease) {
+    if (lease) {
+      drive_lease.emplace(std::move(*lease));
+    } else if (lease.error().code != Errc::busy) {
+      return std::move(lease).error();
+    } else {
       // Taking a cartridge away from a running job is destructive: the
       // job is cancelled first and we wait for it to let go of the drive.
-      std::string owner = c.app.locks ? c.app.locks->owner_of(dn) : "";
+      std::string owner = c.app.drives->owner_of(dn).value_or("the job using it");
       TG_CHECK(c.confirm_destructive("cancel " + owner + " and take " + barcode + " out of drive " + dn));
-      // The job using the drive says so in its progress (drive name).
       if (c.app.jobs)
         for (const auto& j : c.app.jobs->list())
-          if (!service::job_finished(j.state) && j.progress.drive.view() == dn) (void)c.app.jobs->cancel(j.id);
-      lease = c.app.locks->acquire(dn, "export " + barcode, [&] { return c.io.stop_requested(); });
-      if (!lease) return std::move(lease).error();
+          if (!service::job_finished(j.state) && service::job_owner_name(j.id, j.name) == owner) (void)c.app.jobs->cancel(j.id);
+      auto waited = TG_TRY(c.app.drives->reserve_waiting("export " + barcode, dn, [&] { return c.io.stop_requested(); }, nullptr));
+      drive_lease.emplace(std::move(waited));
     }
-    drive_lease = std::move(*lease);
     absorb_unit_attention(*d->drive);
     if (auto u = d->drive->unload(); !u && u.error().code != Errc::not_ready)
       return std::move(u).error().with_context("ejecting " + barcode);
   }
-  auto lease = TG_TRY(claim_changer(c.app, "export " + barcode));
+  // From where it is now: a cancelled job takes its cartridge home.
+  auto changer = lock_changer(c.app);
+  auto now = pools::read_inventory(*lib);
+  if (!now) return std::move(now).error().with_context("reading the inventory");
+  const auto* at = now->find_barcode(barcode);
+  if (!at) return Error(Errc::not_found, "no cartridge with barcode " + barcode + " in library " + lib->name);
+  if (at->type == ElementType::data_transfer && !(drive_lease && drive_lease->library_drive().element_address == at->address))
+    return Error(Errc::busy, "cartridge " + barcode + " was just loaded into " + element_label(*at, *now, *lib) +
+                                 "; try again when that drive's job is done");
+  const std::uint16_t from = at->address;
   auto to = retry_unit_attention([&] { return lib->changer->export_to_mailslot(from); });
   if (!to) return std::move(to).error().with_context("exporting " + barcode);
   std::string to_l = "mail slot";
@@ -243,7 +254,7 @@ Result<Reply> reset(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
   {
-    auto lease = TG_TRY(claim_changer(c.app, "reset"));
+    auto changer = lock_changer(c.app);
     auto s = retry_unit_attention([&] { return lib->changer->initialize_element_status(); });
     if (!s) return std::move(s).error().with_context("INITIALIZE ELEMENT STATUS on changer " + lib->changer->name());
   }

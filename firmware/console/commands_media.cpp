@@ -61,15 +61,15 @@ Result<Reply> pool_list(CommandContext& c) {
 }
 
 Result<Reply> label(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   const auto* pool = c.req.args.get("pool");
   if (!pool || pool->empty()) return Error(Errc::invalid_argument, "label needs --pool P; usage: " + c.req.spec->usage);
   pools::LabelRequest req{.barcode = c.arg(0), .pool = *pool, .force = c.req.force,
                           .block_size = c.app.board.block_size, .host = host_name()};
   if (req.barcode.empty()) return Error(Errc::invalid_argument, "label needs a barcode; usage: " + c.req.spec->usage);
   Appliance& app = c.app;
-  return c.run_job("label " + req.barcode, "label", [&app, lib, req](JobContext& ctx) -> Result<Reply> {
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, "label " + req.barcode));
+  return c.run_job("label " + req.barcode, "label", [&app, req](JobContext& ctx) -> Result<Reply> {
+    auto res = TG_TRY(acquire_tape_job(app, ctx, "label " + req.barcode));
     ProgressSnapshot p;
     p.phase.set("labelling");
     p.cartridge.set(req.barcode);
@@ -84,11 +84,11 @@ Result<Reply> label(CommandContext& c) {
 }
 
 Result<Reply> read_labels(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   Appliance& app = c.app;
   bool all = c.req.args.has("all");
-  return c.run_job(all ? "read every label" : "read new labels", "inventory", [&app, lib, all](JobContext& ctx) -> Result<Reply> {
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, "inventory --read-labels"));
+  return c.run_job(all ? "read every label" : "read new labels", "inventory", [&app, all](JobContext& ctx) -> Result<Reply> {
+    auto res = TG_TRY(acquire_tape_job(app, ctx, "inventory --read-labels"));
     ProgressSnapshot p;
     p.phase.set("reading labels");
     ctx.progress(p);

@@ -68,7 +68,7 @@ restore::LibraryCartridgesOptions source_options(const CommandContext& c, std::s
 }
 
 Result<Reply> restore_cmd(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   const auto* to = c.req.args.get("to");
   if (!to || to->empty()) return Error(Errc::invalid_argument, "restore needs --to DIR; usage: " + c.req.spec->usage);
   std::error_code ec;
@@ -85,33 +85,37 @@ Result<Reply> restore_cmd(CommandContext& c) {
   }
   auto src = source_options(c, "restore " + c.arg(0));
   Appliance& app = c.app;
-  return c.run_job("restore " + c.arg(0), "restore", [&app, lib, sel, opts, src](JobContext& ctx) -> Result<Reply> {
+  return c.run_job("restore " + c.arg(0), "restore", [&app, sel, opts, src](JobContext& ctx) -> Result<Reply> {
     auto t0 = std::chrono::steady_clock::now();
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, src.owner));
+    auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
     auto plan = TG_TRY(restore::plan_restore(*res.catalog, sel));
+    std::uint64_t left_out = plan.superseded;
     restore::LibraryCartridges source(*res.drives, src);
     auto rep = TG_TRY(restore::run_restore(std::move(plan), source, ctx, opts));
     Reply r;
     report_into(r, rep, seconds_since(t0));
+    if (left_out > 0)
+      r.note(std::to_string(left_out) + " other copies of the same paths (older, or never committed by an interrupted job) were left out");
     r.field("target", opts.target.string());
     return r;
   });
 }
 
 Result<Reply> verify_cmd(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   restore::Selection sel;
   {
     auto cat = TG_TRY(open_catalog(c.app));
     sel = TG_TRY(selection(c, *cat));
-    TG_CHECK(check_plan(TG_TRY(restore::plan_restore(*cat, sel))));
+    TG_CHECK(check_plan(TG_TRY(restore::plan_restore(*cat, sel, restore::PlanPurpose::verify))));
   }
   auto src = source_options(c, "verify " + c.arg(0));
   Appliance& app = c.app;
-  return c.run_job("verify " + c.arg(0), "verify", [&app, lib, sel, src](JobContext& ctx) -> Result<Reply> {
+  return c.run_job("verify " + c.arg(0), "verify", [&app, sel, src](JobContext& ctx) -> Result<Reply> {
     auto t0 = std::chrono::steady_clock::now();
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, src.owner));
-    auto plan = TG_TRY(restore::plan_restore(*res.catalog, sel));
+    auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
+    auto plan = TG_TRY(restore::plan_restore(*res.catalog, sel, restore::PlanPurpose::verify));
+    std::uint64_t left_out = plan.superseded;
     restore::LibraryCartridges source(*res.drives, src);
     restore::VerifyOptions vo;
     if (sel.kind == restore::SelectionKind::job && !sel.value.empty() &&
@@ -121,19 +125,21 @@ Result<Reply> verify_cmd(CommandContext& c) {
     Reply r;
     report_into(r, rep, seconds_since(t0));
     r.note(rep.ok() ? "every file read back matches its SHA-256" : "verification FAILED; the cartridges' records say which");
+    if (left_out > 0)
+      r.note(std::to_string(left_out) + " copies an interrupted job never committed were not checked (the catalog does not count them as on tape)");
     return r;
   });
 }
 
 Result<Reply> catalog_rebuild(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   restore::RebuildOptions ro;
   ro.ask_for_missing = c.req.args.has("ask-missing");
   if (const auto* b = c.req.args.get("cartridge")) ro.only.push_back(*b);
   auto src = source_options(c, "catalog rebuild");
   Appliance& app = c.app;
-  return c.run_job("catalog rebuild", "rebuild", [&app, lib, ro, src](JobContext& ctx) -> Result<Reply> {
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, src.owner));
+  return c.run_job("catalog rebuild", "rebuild", [&app, ro, src](JobContext& ctx) -> Result<Reply> {
+    auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
     restore::LibraryCartridges source(*res.drives, src);
     auto rep = TG_TRY(restore::rebuild_catalog(*res.catalog, source, ctx, ro));
     Reply r;
@@ -156,7 +162,7 @@ Result<Reply> catalog_rebuild(CommandContext& c) {
 
 // Raw bytes of one tape file to standard output, for GNU tar on any machine.
 Result<Reply> dump_cmd(CommandContext& c) {
-  auto* lib = TG_TRY(c.library());
+  (void)TG_TRY(c.library());
   if (c.app.in_service)
     return Error(Errc::unsupported, "dump writes the tape file to its own standard output; run it one-shot: tapegate dump " +
                                         c.arg(0) + " " + c.arg(1) + " > file.tar");
@@ -177,9 +183,9 @@ Result<Reply> dump_cmd(CommandContext& c) {
   }
   auto src = source_options(c, "dump " + barcode);
   Appliance& app = c.app;
-  auto r = c.run_job("dump " + barcode + " " + n, "dump", [&app, lib, barcode, file_number, first_block, src](JobContext& ctx) -> Result<Reply> {
+  auto r = c.run_job("dump " + barcode + " " + n, "dump", [&app, barcode, file_number, first_block, src](JobContext& ctx) -> Result<Reply> {
     auto t0 = std::chrono::steady_clock::now();
-    auto res = TG_TRY(acquire_tape_job(app, *lib, ctx, src.owner));
+    auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
     restore::LibraryCartridges source(*res.drives, src);
     auto st = TG_TRY(restore::dump_cartridge_file(source, barcode, file_number, first_block, STDOUT_FILENO, ctx));
     ctx.log(LogLevel::info, "dumped " + barcode + " tape file " + std::to_string(file_number) + ": " +

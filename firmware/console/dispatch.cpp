@@ -10,6 +10,7 @@ namespace tg::firmware::console {
 
 Result<drivers::Library*> CommandContext::library() const {
   if (!app.library) return Error(Errc::unsupported, "no board is open; give --board (an XML path, sim:..., or iscsi://...)");
+  if (!app.drives) return Error(Errc::internal, "board " + app.library->name + " is open without its drive reservations");
   return app.library;
 }
 
@@ -62,7 +63,12 @@ std::string progress_line(const service::JobInfo& j) {
   }
   if (!p.cartridge.view().empty()) s += ", " + std::string(p.cartridge.view());
   if (!p.drive.view().empty()) s += " in " + std::string(p.drive.view());
-  if (!p.streaming || p.stalls) s += ", not streaming (" + std::to_string(p.stalls) + " stalls)";
+  // A backup says whether its drive streams (the writer found data waiting
+  // all through the last second) once data flows; other jobs only when not.
+  if ((j.kind == "backup" && p.rate_bytes_per_s > 0) || !p.streaming) {
+    s += p.streaming ? ", streaming" : ", not streaming";
+    if (p.stalls) s += " (" + std::to_string(p.stalls) + " stalls so far)";
+  }
   return s;
 }
 

@@ -1,23 +1,29 @@
 #pragma once
-// The library operations console commands (and jobs) are built from, each
-// taking the locks it needs: the changer for the time of one command, a
-// drive for as long as the caller holds the returned lease.
+// The library operations console commands (and jobs) are built from, on the
+// appliance's drive reservations: the changer locked for one inventory read
+// and the move decided on it, a drive for as long as the caller holds the
+// returned lease.
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "drivers/library.hpp"
 #include "firmware/console/appliance.hpp"
 #include "firmware/job/job_context.hpp"
-#include "firmware/service/resource_locks.hpp"
+#include "firmware/pools/drive_reservations.hpp"
 
 namespace tg::firmware::console {
 
+// The appliance's reservations; Errc::internal when a board was wired without.
+Result<pools::DriveReservations*> reservations(Appliance& app);
 // Drive lease that fails at once with Errc::busy naming the job using it.
-Result<service::Lease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner);
-// Changer lease; waits (changer commands are short).
-Result<service::Lease> claim_changer(Appliance& app, const std::string& owner);
+Result<pools::DriveLease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner);
+// The changer to oneself; waits (changer commands are short). Not held
+// while a drive rewinds or loads.
+std::unique_lock<std::mutex> lock_changer(Appliance& app);
 
+// Under the changer lock; for commands that only look.
 Result<drivers::Inventory> read_inventory(Appliance& app, drivers::Library& lib);
 
 // The drive by name, or an error listing the drives.
@@ -27,8 +33,8 @@ struct LoadResult {
   std::string drive;
   std::string from;  // "slot 3 (address 1026)"
 };
-// Moves the cartridge `barcode` into `drive` (or the first free drive whose
-// lease is free) and waits until the drive is ready.
+// Moves the cartridge `barcode` into `drive` (or the first empty drive that
+// is free) and waits until the drive is ready.
 Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const std::string& barcode,
                                   const std::optional<std::string>& drive, const std::string& owner);
 
@@ -38,21 +44,19 @@ struct UnloadResult {
   bool cleaning_requested = false;  // TapeAlert asked, auto-clean is on
   std::uint64_t clean_job = 0;      // the clean job started for it (0: none)
 };
-// Ejects the cartridge in `d` and puts it back where it came from (its
-// source element if that is an empty slot, else the first free slot).
-// The caller holds d's lease. With auto-clean on and TapeAlert asking for
+// Ejects the cartridge in the leased drive and puts it back where it came
+// from (pools::home_slot). With auto-clean on and TapeAlert asking for
 // cleaning, a clean job is started (it waits for the lease).
-Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, drivers::LibraryDrive& d);
+Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, pools::DriveLease& lease);
 
-struct HeldDriveLease {
-  drivers::LibraryDrive* drive = nullptr;
-  service::Lease lease;
-};
+// What a job is called where it holds a drive: "job 3 (backup nightly)",
+// or `what` when its runner does not number jobs.
+std::string job_owner(const JobContext& ctx, const std::string& what);
 // For jobs: the first drive that is free (or `only` when given), waiting
-// while all are busy and saying so in the job's progress; Errc::cancelled
-// when the job is cancelled meanwhile.
-Result<HeldDriveLease> wait_for_drive(Appliance& app, drivers::Library& lib, JobContext& ctx, const std::string& owner,
-                                      const std::optional<std::string>& only = std::nullopt);
+// while all are busy and saying so (and who holds them) in the job's
+// progress and log; Errc::cancelled when the job is cancelled meanwhile.
+Result<pools::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
+                                         const std::optional<std::string>& only = std::nullopt);
 
 // A UNIT ATTENTION is reported instead of running the command (SPC-4
 // 5.14: the first command after a reset or a medium change gets it). The

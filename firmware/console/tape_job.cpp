@@ -1,9 +1,9 @@
 #include "firmware/console/tape_job.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/library_ops.hpp"
 
 namespace tg::firmware::console {
 
@@ -14,32 +14,16 @@ Result<std::unique_ptr<catalog::Catalog>> open_catalog(const Appliance& app) {
   return std::move(*cat);
 }
 
-Result<TapeJobResources> acquire_tape_job(Appliance& app, drivers::Library& lib, JobContext& ctx, const std::string& owner) {
-  TapeJobResources res;
-  if (app.locks) {
-    std::vector<std::string> names{"changer"};
-    std::vector<std::string> drives;
-    for (const auto& d : lib.drives)
-      if (d.drive) drives.push_back(d.drive->name());
-    std::sort(drives.begin(), drives.end());
-    names.insert(names.end(), drives.begin(), drives.end());
-    for (const auto& n : names) {
-      if (auto held = app.locks->try_acquire(n, owner)) {
-        res.leases.push_back(std::move(*held));
-        continue;
-      }
-      ProgressSnapshot p;
-      p.phase.set("waiting for " + n);
-      ctx.progress(p);
-      ctx.log(LogLevel::info, "waiting for " + n + " (in use by " + app.locks->owner_of(n) + ")");
-      auto lease = app.locks->acquire(n, owner, [&ctx] { return ctx.cancelled(); });
-      if (!lease) return std::move(lease).error();
-      res.leases.push_back(std::move(*lease));
-    }
-  }
-  res.catalog = TG_TRY(open_catalog(app));
-  res.drives = std::make_unique<pools::DriveReservations>(lib);
-  return res;
+Result<TapeJobResources> acquire_tape_job(Appliance& app, JobContext& ctx, const std::string& what,
+                                          const std::optional<std::string>& drive) {
+  auto lease = TG_TRY(wait_for_drive(app, ctx, job_owner(ctx, what), drive));
+  ProgressSnapshot p;
+  p.phase.set("starting");
+  p.drive.set(lease.name());
+  ctx.progress(p);
+  auto catalog = TG_TRY(open_catalog(app));
+  auto share = std::make_unique<pools::DriveReservations>(lease);
+  return TapeJobResources{std::move(lease), std::move(catalog), std::move(share)};
 }
 
 std::string amount_and_rate(std::uint64_t bytes, double seconds) {

@@ -27,7 +27,7 @@ struct FixedText {
 };
 
 struct ProgressSnapshot {
-  FixedText<24> phase;          // "writing", "waiting for cartridge", "verifying"
+  FixedText<112> phase;         // "writing", "changing cartridge: loading TP0004L9" (two barcodes fit)
   FixedText<40> cartridge;      // barcode in use
   FixedText<24> drive;          // drive name
   FixedText<160> file;          // backup file in progress
@@ -51,6 +51,9 @@ class JobContext {
   // slot, then run 'import'"). Blocks up to `wait`; returns false when the
   // job was cancelled meanwhile. The job re-checks the library afterwards.
   virtual bool wait_for_operator(const std::string& request, std::chrono::milliseconds wait) = 0;
+  // How others are told the job holds something they asked for (a drive):
+  // "job 3 (backup nightly)". "" when the runner does not number its jobs.
+  virtual std::string owner_name() const { return {}; }
 };
 
 }  // namespace tg::firmware

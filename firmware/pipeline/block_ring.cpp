@@ -86,6 +86,16 @@ void BlockRing::close() {
   full_cv_.notify_all();
 }
 
+void BlockRing::reopen() {
+  std::lock_guard lk(mu_);
+  for (std::size_t i = 0; i < count_; ++i) free_q_[i] = static_cast<std::uint32_t>(i);
+  free_head_ = 0;
+  free_len_ = count_;
+  full_head_ = 0;
+  full_len_ = 0;
+  closed_ = false;
+}
+
 bool BlockRing::closed() const {
   std::lock_guard lk(mu_);
   return closed_;

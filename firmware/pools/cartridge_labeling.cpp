@@ -2,6 +2,7 @@
 // command, and preparing an allocated cartridge for a backup job.
 #include <vector>
 
+#include "firmware/pools/append_position.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 #include "firmware/version.hpp"
 
@@ -157,18 +158,49 @@ Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, DriveLease& lease
       return out_of_date("barcode " + l.barcode + ", " + describe(l));
     auto sp = drive.space(drivers::SpaceCode::end_of_data, 0);
     if (!sp) return std::move(sp).error().with_context("cartridge " + bc + ": spacing to end of data");
-    std::uint64_t pos = TG_TRY(drive.position());
     std::uint32_t next = cart.last_file_number.value_or(0) + 1;
     auto files = TG_TRY(cat.tape_files_of_cartridge(bc));
+    if (!files.empty()) next = std::max(next, files.back().file_number + 1);
+    auto reported = drive.position();
+    if (!reported && reported.error().code == Errc::position_lost) {
+      // The drive cannot say which block end of data is (tgt): the catalog
+      // can, once the tape is checked to end there.
+      const std::uint64_t at = TG_TRY(position_at_catalog_end(cat, drive, bc, files));
+      return MountedForWrite{.next_file_number = next, .position = at};
+    }
+    std::uint64_t pos = TG_TRY(std::move(reported));
     if (!files.empty()) {
       const auto& last = files.back();
-      next = std::max(next, last.file_number + 1);
       if (last.state != catalog::TapeFileState::closed) {
-        // Left open by a crash: its data ends at end of data without a
-        // filemark. Terminate it so the next tape file starts cleanly.
-        auto fm = drive.write_filemarks(1);
-        if (!fm) return std::move(fm).error().with_context("cartridge " + bc + ": closing an interrupted tape file");
-        TG_CHECK(cat.close_tape_file(last.id, pos > last.first_block ? pos - last.first_block : 0));
+        // Left open by a crash. Usually its data ends at end of data without
+        // a filemark: terminate it so the next tape file starts cleanly. But
+        // the crash may have come after its filemark was written and before
+        // the catalog heard of it: a second filemark would add an empty tape
+        // file the catalog does not know, and every later file number on the
+        // cartridge would be one off. So look at the last object first.
+        bool closed_on_tape = false;
+        if (pos > last.first_block) {
+          // One block back from end of data: a filemark there stops the
+          // SPACE and is reported (SSC-4 7.9). No LOCATE, which some
+          // targets lack.
+          const std::string what = "cartridge " + bc + ": looking at the end of an interrupted tape file";
+          auto back = drive.space(drivers::SpaceCode::blocks, -1);
+          if (!back) return std::move(back).error().with_context(what);
+          closed_on_tape = back->hit_filemark;
+          auto eod = drive.space(drivers::SpaceCode::end_of_data, 0);
+          if (!eod) return std::move(eod).error().with_context(what);
+          const std::uint64_t after = TG_TRY(drive.position());
+          if (after != pos)
+            return make_error(Errc::position_lost, "cartridge " + bc + ": at block " + std::to_string(after) +
+                                                       " instead of end of data (block " + std::to_string(pos) +
+                                                       ") after looking at the last object");
+        }
+        if (!closed_on_tape) {
+          auto fm = drive.write_filemarks(1);
+          if (!fm) return std::move(fm).error().with_context("cartridge " + bc + ": closing an interrupted tape file");
+        }
+        const std::uint64_t data_end = closed_on_tape ? pos - 1 : pos;
+        TG_CHECK(cat.close_tape_file(last.id, data_end > last.first_block ? data_end - last.first_block : 0));
         pos = TG_TRY(drive.position());
       }
     }

@@ -18,13 +18,25 @@ namespace tg::firmware::pools {
 // The changer's inventory. A UNIT ATTENTION (power on, reset, or an
 // operator opening the door: SPC-4 5.14) says the element map may have
 // changed; the inventory is read again once, since that is exactly what the
-// attention asks for. A second attention is returned.
+// attention asks for. A second attention is returned. The caller holds the
+// changer lock (DriveReservations::lock_changer) for it and the moves it
+// decides; the overload on reservations takes it, for callers that only look.
 Result<drivers::Inventory> read_inventory(drivers::Library& lib);
+Result<drivers::Inventory> read_inventory(DriveReservations& drives);
+
+// Moves every cartridge the operator put in a mail slot into a free storage
+// slot, under the changer lock; the barcodes moved in.
+Result<std::vector<std::string>> import_mailslots(DriveReservations& drives);
+
+// Where a cartridge leaving `drive` goes home to: the slot it came from when
+// the changer remembers it (SVALID) and that slot is empty, else the first
+// empty storage slot the picker can reach; nullptr when there is none.
+const drivers::ElementStatus* home_slot(const drivers::Inventory& inv, const drivers::ElementStatus& drive);
 
 // Loads `barcode` into the leased drive (no-op if it is already there),
 // waits until the drive is ready, and records it in the lease. not_found if
 // the changer does not see the barcode in a slot or drive; busy if it sits
-// in another drive.
+// in another drive. A cartridge already in the leased drive goes home first.
 Status load_cartridge(drivers::Library& lib, DriveLease& lease, const std::string& barcode);
 // Unloads the leased drive and moves the cartridge back to the slot it came
 // from (or the first free storage slot). No-op if the drive is empty.
@@ -69,7 +81,10 @@ Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, DriveReservations& d
 // Loads an allocated cartridge into the leased drive and makes it ready to
 // receive the next data tape file:
 //   append         -> label read back and checked against the catalog
-//                     (barcode, media set, sequence), then SPACE to end of data
+//                     (barcode, media set, sequence), then SPACE to end of data;
+//                     a drive that cannot report its position there is
+//                     positioned by the catalog's tape files instead, checked
+//                     on tape (append_position.hpp)
 //   assign/reuse   -> the label with media set + sequence is written
 //                     (refusing if block 0 turns out foreign or another pool's)
 // Returns the tape file number the next data file gets and the drive's

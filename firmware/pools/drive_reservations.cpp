@@ -23,13 +23,14 @@ std::optional<std::string> DriveLease::loaded() const {
   return s ? s->loaded : std::nullopt;
 }
 
-void DriveLease::set_loaded(std::optional<std::string> barcode) {
-  std::lock_guard<std::mutex> g(owner_->mu_);
-  if (auto* s = owner_->find(drive_)) s->loaded = std::move(barcode);
+void DriveLease::set_loaded(std::optional<std::string> barcode) { owner_->set_loaded(drive_, std::move(barcode)); }
+
+DriveReservations::DriveReservations(drivers::Library& library) : library_(library), root_(this) {
+  for (auto& d : library_.drives) slots_.push_back(Slot{.drive = &d});
 }
 
-DriveReservations::DriveReservations(drivers::Library& library) : library_(library) {
-  for (auto& d : library_.drives) slots_.push_back(Slot{.drive = &d});
+DriveReservations::DriveReservations(DriveLease& held) : library_(held.owner_->library_), root_(held.owner_->root_) {
+  slots_.push_back(Slot{.drive = held.drive_, .loaded = held.loaded()});
 }
 
 DriveReservations::Slot* DriveReservations::find(const drivers::LibraryDrive* d) {
@@ -39,13 +40,29 @@ DriveReservations::Slot* DriveReservations::find(const drivers::LibraryDrive* d)
 }
 
 void DriveReservations::release(const drivers::LibraryDrive* d) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (auto* s = find(d)) s->owner.reset();
+  }
+  freed_.notify_all();
+}
+
+void DriveReservations::set_loaded(const drivers::LibraryDrive* d, std::optional<std::string> barcode) {
+  // A share records it in the appliance's reservations too, so their status
+  // says what the job has loaded.
+  if (root_ != this) root_->set_loaded(d, barcode);
   std::lock_guard<std::mutex> g(mu_);
-  if (auto* s = find(d)) s->owner.reset();
+  if (auto* s = find(d)) s->loaded = std::move(barcode);
 }
 
 Result<DriveLease> DriveReservations::reserve(const std::string& owner, const std::optional<std::string>& drive,
                                               const std::optional<std::string>& prefer_loaded) {
   std::lock_guard<std::mutex> g(mu_);
+  return reserve_locked(owner, drive, prefer_loaded);
+}
+
+Result<DriveLease> DriveReservations::reserve_locked(const std::string& owner, const std::optional<std::string>& drive,
+                                                     const std::optional<std::string>& prefer_loaded) {
   if (slots_.empty()) return make_error(Errc::not_found, "library " + library_.name + " has no drives");
   Slot* pick = nullptr;
   if (drive) {
@@ -72,6 +89,44 @@ Result<DriveLease> DriveReservations::reserve(const std::string& owner, const st
   }
   pick->owner = owner;
   return DriveLease(this, pick->drive);
+}
+
+Result<DriveLease> DriveReservations::reserve_waiting(const std::string& owner, const std::optional<std::string>& drive,
+                                                      const std::function<bool()>& cancelled,
+                                                      const std::function<void(const Error&)>& waiting,
+                                                      std::chrono::milliseconds poll) {
+  for (bool told = false;; told = true) {
+    std::unique_lock<std::mutex> lk(mu_);
+    auto r = reserve_locked(owner, drive, std::nullopt);
+    if (r.ok() || r.error().code != Errc::busy) return r;
+    // Asked outside our lock: `cancelled` and `waiting` take the job's locks.
+    lk.unlock();
+    if (cancelled && cancelled()) return make_error(Errc::cancelled, "cancelled while waiting: " + r.error().message);
+    if (!told && waiting) waiting(r.error());
+    lk.lock();
+    const std::uint64_t wakes = wakes_;
+    freed_.wait_for(lk, poll, [&] {
+      if (wakes_ != wakes) return true;
+      for (const auto& s : slots_)
+        if (!s.owner && s.drive->drive && (!drive || s.drive->drive->name() == *drive)) return true;
+      return false;
+    });
+  }
+}
+
+void DriveReservations::wake_waiters() {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    ++wakes_;
+  }
+  freed_.notify_all();
+}
+
+std::optional<std::string> DriveReservations::owner_of(const std::string& drive) const {
+  std::lock_guard<std::mutex> g(mu_);
+  for (const auto& s : slots_)
+    if (s.drive->drive && s.drive->drive->name() == drive) return s.owner;
+  return std::nullopt;
 }
 
 std::vector<DriveStatus> DriveReservations::status() const {

@@ -61,7 +61,7 @@ Result<std::string> record_finding(catalog::Catalog& cat, const std::string& bar
 Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveReservations& drives, bool all) {
   drivers::Library& lib = drives.library();
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = read_inventory(lib);
+  auto inv = read_inventory(drives);
   if (!inv) return std::move(inv).error().with_context("inventory --read-labels");
 
   std::vector<std::string> todo;

@@ -19,12 +19,11 @@ Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const s
   for (;;) {
     // read_inventory absorbs the unit attention (28/01) the operator's
     // visit to the mail slot raised.
-    auto inv = TG_TRY(pools::read_inventory(lib));
+    auto inv = TG_TRY(pools::read_inventory(drives_));
     const drivers::ElementStatus* el = inv.find_barcode(barcode);
     if (el && el->type == drivers::ElementType::import_export) {
       // The operator put it in a mail slot: take it in first.
-      auto imported = lib.changer->import_mailslots();
-      if (!imported && imported.error().code == Errc::unit_attention) imported = lib.changer->import_mailslots();
+      auto imported = pools::import_mailslots(drives_);
       if (!imported) return std::move(imported).error().with_context("importing cartridge " + barcode);
       continue;
     }
@@ -60,7 +59,7 @@ Status LibraryCartridges::release() {
 Result<std::vector<std::string>> LibraryCartridges::barcodes_in_library() {
   drivers::Library& lib = drives_.library();
   if (lib.changer == nullptr) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = TG_TRY(pools::read_inventory(lib));
+  auto inv = TG_TRY(pools::read_inventory(drives_));
   std::vector<std::string> out;
   for (auto& e : inv.elements)
     if (e.full && !e.barcode.empty() &&

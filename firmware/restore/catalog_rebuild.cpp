@@ -51,9 +51,65 @@ struct Found {
   const ScannedMember* member = nullptr;
 };
 
+// Where pass 1 is on the tape. A drive that cannot report its position
+// (tgt answers READ POSITION with zeros) is followed by counting the
+// objects read since the rewind; for such a drive a tape file is skipped by
+// reading through it, because SPACE over a filemark would lose the count.
+class PositionFollower {
+ public:
+  explicit PositionFollower(TapeReader& tape) : tape_(tape) {}
+  Status rewind() {
+    TG_CHECK(tape_.rewind());
+    count_ = 0;
+    return {};
+  }
+  Status locate(std::uint64_t n) {
+    TG_CHECK(tape_.locate(n));
+    count_ = n;
+    return {};
+  }
+  Result<drivers::ReadStatus> read(std::span<std::uint8_t> buf) {
+    auto r = tape_.read(buf);
+    if (!r) count_.reset();   // where a failed READ leaves the tape is the drive's business
+    else if (count_ && r->kind != drivers::ReadKind::end_of_data) ++*count_;
+    return r;
+  }
+  Result<std::uint64_t> position() {
+    auto p = tape_.position();
+    if (p) count_ = *p;
+    else if (count_) return *count_;
+    return p;
+  }
+  // Past the next filemark; true when end of data came first.
+  Result<bool> skip_tape_file(std::span<std::uint8_t> buf) {
+    if (tape_.position()) {
+      auto sp = TG_TRY(tape_.space(drivers::SpaceCode::filemarks, 1));
+      count_.reset();
+      return sp.hit_end_of_data;
+    }
+    for (;;) {
+      auto r = TG_TRY(read(buf));
+      if (r.kind == drivers::ReadKind::filemark) return false;
+      if (r.kind == drivers::ReadKind::end_of_data) return true;
+    }
+  }
+  // After scan_tape_file read a tape file from `first`.
+  void scanned(const ScannedTapeFile& t) {
+    if (t.error) count_.reset();
+    else count_ = t.first_block + t.blocks + (t.end_of_data ? 0 : 1);
+  }
+  TapeReader& tape() { return tape_; }
+
+ private:
+  TapeReader& tape_;
+  std::optional<std::uint64_t> count_;
+};
+
 // Pass 1 on one loaded cartridge.
-Status walk_cartridge(catalog::Catalog& cat, TapeReader& tape, const std::string& barcode, std::span<std::uint8_t> buf,
-                      JobContext& ctx, RebuildReport& report, std::map<std::string, CartridgeInfo>& infos) {
+Status walk_cartridge(catalog::Catalog& cat, TapeReader& reader, const std::string& barcode,
+                      std::span<std::uint8_t> buf, JobContext& ctx, RebuildReport& report,
+                      std::map<std::string, CartridgeInfo>& infos) {
+  PositionFollower tape(reader);
   TG_CHECK(tape.rewind());
   auto r0 = tape.read(buf);
   if (!r0) {
@@ -74,7 +130,7 @@ Status walk_cartridge(catalog::Catalog& cat, TapeReader& tape, const std::string
   info.label = *cls.label;
   report.cartridges_read.push_back(barcode);
   // Past the rest of the label file.
-  if (r0->kind == drivers::ReadKind::data) TG_TRY(tape.space(drivers::SpaceCode::filemarks, 1));
+  if (r0->kind == drivers::ReadKind::data) (void)TG_TRY(tape.skip_tape_file(buf));
 
   for (std::uint32_t n = 1;; ++n) {
     if (ctx.cancelled()) return make_error(Errc::cancelled, "catalog rebuild cancelled on cartridge " + barcode);
@@ -84,8 +140,8 @@ Status walk_cartridge(catalog::Catalog& cat, TapeReader& tape, const std::string
       report.problems.push_back(barcode + " tape file " + std::to_string(n) + " block " + std::to_string(first) +
                                 ": " + r.error().message);
       // Try the next tape file; an unreadable first block hides this one.
-      auto sp = tape.space(drivers::SpaceCode::filemarks, 1);
-      if (!sp || sp->hit_end_of_data) break;
+      auto sp = tape.skip_tape_file(buf);
+      if (!sp || *sp) break;
       info.data_files.push_back({n, first});
       continue;
     }
@@ -97,13 +153,14 @@ Status walk_cartridge(catalog::Catalog& cat, TapeReader& tape, const std::string
     const bool is_copy = fm.entry && fm.entry->path.rfind(kCatalogPrefix, 0) == 0;
     if (!is_copy) {
       info.data_files.push_back({n, first});
-      auto sp = TG_TRY(tape.space(drivers::SpaceCode::filemarks, 1));
-      if (sp.hit_end_of_data) break;   // the last tape file lost its filemark
+      if (TG_TRY(tape.skip_tape_file(buf))) break;   // the last tape file lost its filemark
       continue;
     }
     // The job's catalog copy: read it whole from its start.
     TG_CHECK(tape.locate(first));
-    auto scan = TG_TRY(scan_tape_file(tape, buf, n, first, ScanOptions{.capture_prefix = std::string(kCatalogPrefix)}, &ctx));
+    auto scan = TG_TRY(scan_tape_file(tape.tape(), buf, n, first,
+                                      ScanOptions{.capture_prefix = std::string(kCatalogPrefix)}, &ctx));
+    tape.scanned(scan);
     const std::string where = barcode + " tape file " + std::to_string(n);
     if (scan.error || scan.members.empty() || !scan.members.front().complete) {
       ++report.catalog_copies_damaged;
@@ -313,9 +370,22 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
     }
   }
 
-  // Pass 2: data tape files no catalog copy described.
+  // Pass 2: data tape files no catalog copy described, read whole through
+  // the read-ahead ring (pass 1 reads one block per tape file: reading
+  // ahead there would only read what SPACE then skips). Its slots hold the
+  // largest label block size; every block of a tape file has its label's
+  // size (tape-format.md), and a longer one is reported as restore does.
   p.phase.set("scanning headers");
   std::map<std::string, std::vector<ScannedTapeFile>> scans;   // kept until the jobs are built
+  std::size_t slot = 0;
+  for (auto& [barcode, info] : infos) slot = std::max<std::size_t>(slot, info.label.block_size);
+  if (slot == 0 || slot > buffer.size()) slot = buffer.size();
+  std::unique_ptr<ReadAheadReader> ahead;
+  if (options.read_ahead_bytes) {
+    auto created = TG_TRY(ReadAheadReader::create(slot, options.read_ahead_bytes));
+    ahead = std::move(created);
+  }
+  const std::span<std::uint8_t> scan_buffer = ahead ? std::span<std::uint8_t>(buffer).first(slot) : buffer;
   for (auto& [barcode, info] : infos) {
     std::set<std::uint32_t> known;
     for (auto& tf : TG_TRY(cat.tape_files_of_cartridge(barcode))) known.insert(tf.file_number);
@@ -325,17 +395,23 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
     if (todo.empty()) continue;
     p.cartridge.set(barcode);
     ctx.progress(p);
-    auto tape = source.mount(barcode, "catalog rebuild (header scan)", ctx);
-    if (!tape) {
-      if (tape.error().code == Errc::cancelled) return std::move(tape).error();
-      report.problems.push_back(barcode + ": " + tape.error().message);
+    if (ahead) ahead->detach();   // no READ in flight while the changer works
+    auto mounted = source.mount(barcode, "catalog rebuild (header scan)", ctx);
+    if (!mounted) {
+      if (mounted.error().code == Errc::cancelled) return std::move(mounted).error();
+      report.problems.push_back(barcode + ": " + mounted.error().message);
       continue;
+    }
+    TapeReader* tape = *mounted;
+    if (ahead) {
+      ahead->attach(tape);
+      tape = ahead.get();
     }
     auto& list = scans[barcode];
     list.reserve(todo.size());   // Found keeps pointers into these
     for (auto& df : todo) {
-      TG_CHECK((*tape)->locate(df.first_block));
-      auto scan = TG_TRY(scan_tape_file(**tape, buffer, df.number, df.first_block, ScanOptions{.capture_prefix = ""}, &ctx));
+      TG_CHECK(tape->locate(df.first_block));
+      auto scan = TG_TRY(scan_tape_file(*tape, scan_buffer, df.number, df.first_block, ScanOptions{.capture_prefix = ""}, &ctx));
       ++report.tape_files_scanned;
       if (scan.error) {
         report.problems.push_back(barcode + " tape file " + std::to_string(df.number) + ": " + scan.error->message +
@@ -344,6 +420,7 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
       list.push_back(std::move(scan));
     }
   }
+  ahead.reset();
   TG_CHECK(source.release());
 
   std::map<std::string, JobBuild> jobs;

@@ -9,8 +9,9 @@
 //     read whole, its hash checked, and imported.
 //  2. Data tape files that no imported copy describes (the copy is missing,
 //     damaged, or on a cartridge not in the library) are scanned header by
-//     header: every member's position, pax records (path, size, mtime,
-//     SHA-256, job, group, kind) and a hash of its data as read. Members
+//     header, read ahead through a ring as restore reads: every member's
+//     position, pax records (path, size, mtime, SHA-256, job, group, kind)
+//     and a hash of its data as read. Members
 //     whose data does not match their header hash were changed during backup
 //     and are not copies (tape-format.md); spanned files are joined from
 //     their pieces across the set's cartridges. The result goes through the
@@ -26,12 +27,15 @@
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/job/job_context.hpp"
 #include "firmware/restore/cartridge_source.hpp"
+#include "firmware/restore/read_ahead_reader.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::restore {
 
 struct RebuildOptions {
   std::size_t max_block_bytes = 4u << 20;   // read buffer, allocated once
+  // Read-ahead ring for the header scan (pass 2); 0: block by block.
+  std::size_t read_ahead_bytes = kDefaultReadAheadBytes;
   bool ask_for_missing = false;
   std::vector<std::string> only;             // restrict to these barcodes (empty: every cartridge in the library)
 };

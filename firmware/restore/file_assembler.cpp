@@ -30,12 +30,19 @@ Status FileAssembler::begin_piece(const PieceTask& task, const format::TarEntry&
   }
   auto& a = files_[task.owner];
   if (options_.target && !a.out) {
-    a.out.emplace(TG_TRY(RestoredFile::create(RestoredFileSpec{.target_root = *options_.target,
-                                                              .path = f.path,
-                                                              .size = f.size,
-                                                              .mtime = f.mtime,
-                                                              .sha256 = f.sha256,
-                                                              .overwrite = options_.overwrite})));
+    bool full = false;
+    auto out = RestoredFile::create(RestoredFileSpec{.target_root = *options_.target,
+                                                     .path = f.path,
+                                                     .size = f.size,
+                                                     .mtime = f.mtime,
+                                                     .sha256 = f.sha256,
+                                                     .overwrite = options_.overwrite},
+                                    &full);
+    if (!out) {
+      if (full) stop_for_full_disk(task.owner, out.error().message);
+      return std::move(out).error();
+    }
+    a.out.emplace(std::move(*out));
   }
   if (!options_.target && verify_owner_ != task.owner) {
     // Pieces of one file arrive in order and files do not interleave
@@ -56,7 +63,10 @@ Status FileAssembler::begin_piece(const PieceTask& task, const format::TarEntry&
 Status FileAssembler::data(std::size_t owner, std::uint64_t file_offset, std::span<const std::uint8_t> bytes) {
   auto& a = files_[owner];
   if (a.out) {
-    TG_CHECK(a.out->write(file_offset, bytes));
+    if (Status s = a.out->write(file_offset, bytes); !s) {
+      if (a.out->disk_full()) stop_for_full_disk(owner, s.error().message);
+      return s;
+    }
   } else {
     if (file_offset != a.hashed) return make_error(Errc::internal, "verify: bytes out of order");
     verify_hash_.update(bytes);
@@ -76,9 +86,8 @@ void FileAssembler::piece_done(const PieceTask& task) {
 
 void FileAssembler::piece_failed(const PieceTask& task, const Error& error) { fail(task.owner, error.message); }
 
-void FileAssembler::fail(std::size_t owner, const std::string& why) {
+void FileAssembler::close_failed(std::size_t owner, const std::string& why) {
   auto& a = files_[owner];
-  if (a.closed) return;
   a.closed = true;
   if (a.out) a.out->abandon();
   a.out.reset();
@@ -86,7 +95,30 @@ void FileAssembler::fail(std::size_t owner, const std::string& why) {
   outcomes_[owner].ok = false;
   outcomes_[owner].error = why;
   ++files_failed_;
+}
+
+void FileAssembler::fail(std::size_t owner, const std::string& why) {
+  if (files_[owner].closed) return;
+  close_failed(owner, why);
   ctx_.log(LogLevel::error, plan_.files[owner].file.path + ": " + why);
+  report_progress(true);
+}
+
+void FileAssembler::stop_for_full_disk(std::size_t owner, const std::string& why) {
+  if (disk_full_) return fail(owner, why);
+  disk_full_ = true;
+  fail(owner, why);
+  const std::string target = options_.target ? options_.target->string() : std::string("the target");
+  std::uint64_t left = 0;
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].closed) continue;
+    close_failed(i, "not restored: the restore stopped when the file system of " + target + " became full");
+    ++left;
+  }
+  ctx_.log(LogLevel::error, "restore stopped: the file system of " + target + " is full (while writing '" +
+                                plan_.files[owner].file.path + "'); " + std::to_string(left) +
+                                " more file(s) not restored. The " + std::to_string(files_ok_) +
+                                " file(s) restored so far are complete and checked; free space and restore the rest");
   report_progress(true);
 }
 
@@ -106,6 +138,7 @@ void FileAssembler::complete(std::size_t owner) {
   const auto& f = plan_.files[owner].file;
   if (a.out) {
     if (auto s = a.out->commit(); !s) {
+      if (a.out->disk_full()) return stop_for_full_disk(owner, s.error().message);
       std::string msg = s.error().message;
       if (s.error().code == Errc::data_integrity) msg += " (" + where_of(plan_.files[owner]) + ")";
       return fail(owner, msg);

@@ -4,17 +4,22 @@
 // a RestoredFile (temporary name, rename on a match); verify mode only
 // hashes. A file is done when its last piece arrived; a failed piece fails
 // its file, and its remaining pieces are skipped.
+//
+// A full target disk stops the restore: the file that met it is named with
+// the disk-full error, every file not yet complete is failed at once with
+// one log line (they could not be written either, and nothing more is read
+// for them); the files already restored stay, complete and checked.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "firmware/format/sha256.hpp"
 #include "firmware/job/job_context.hpp"
 #include "firmware/restore/piece_streamer.hpp"
 #include "firmware/restore/restore_plan.hpp"
 #include "firmware/restore/restored_file.hpp"
-#include "firmware/restore/sha256.hpp"
 
 namespace tg::firmware::restore {
 
@@ -51,6 +56,8 @@ class FileAssembler final : public PieceHandler {
   std::uint64_t files_failed() const { return files_failed_; }
   std::uint64_t bytes_done() const { return bytes_done_; }
   void set_phase(const std::string& phase, const std::string& barcode);
+  // The target file system filled up (see above).
+  bool disk_full() const { return disk_full_; }
 
  private:
   struct Assembly {
@@ -61,16 +68,20 @@ class FileAssembler final : public PieceHandler {
   };
   void complete(std::size_t owner);
   void report_progress(bool force);
+  // Closes a file as failed without logging it.
+  void close_failed(std::size_t owner, const std::string& why);
+  void stop_for_full_disk(std::size_t owner, const std::string& why);
 
   const RestorePlan& plan_;
   AssemblerOptions options_;
   JobContext& ctx_;
   std::vector<Assembly> files_;
   std::vector<FileOutcome> outcomes_;
-  Sha256 verify_hash_;                  // verify mode: one file at a time
+  format::Sha256 verify_hash_;                 // verify mode: one file at a time
   std::optional<std::size_t> verify_owner_;
   std::uint64_t files_ok_ = 0, files_failed_ = 0, bytes_done_ = 0, total_bytes_ = 0;
   std::uint64_t since_progress_ = 0;
+  bool disk_full_ = false;
   ProgressSnapshot progress_;
 };
 

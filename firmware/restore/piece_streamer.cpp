@@ -196,15 +196,16 @@ Status PieceStreamer::run(TapeReader& tape, const std::string& barcode, std::spa
       if (ctx && ctx->cancelled()) return make_error(Errc::cancelled, "cancelled while reading cartridge " + barcode);
       const std::uint64_t abs_block = t.tape_file_first_block + next_block;
       dispatch.current_block = abs_block;
-      auto r = tape.read(buffer_);
-      if (!r) {
-        Error e = std::move(r).error().with_context(where(barcode, file_number, abs_block) + " (while reading '" +
-                                                    t.path + "')");
+      auto rb = tape.read_block(buffer_);
+      if (!rb) {
+        Error e = std::move(rb).error().with_context(where(barcode, file_number, abs_block) + " (while reading '" +
+                                                     t.path + "')");
         if (dispatch.active && *dispatch.active != i) dispatch.fail(*dispatch.active, e);
         dispatch.fail(i, e);
         in_step = false;
         break;
       }
+      const drivers::ReadStatus* r = &rb->status;
       if (r->kind != drivers::ReadKind::data) {
         dispatch.fail(i, make_error(Errc::data_integrity,
                                     where(barcode, file_number, abs_block) + ": " +
@@ -223,7 +224,7 @@ Status PieceStreamer::run(TapeReader& tape, const std::string& barcode, std::spa
       }
       ++stats_.blocks_read;
       stats_.bytes_read += r->length;
-      auto block = std::span<const std::uint8_t>(buffer_.data(), r->length);
+      auto block = rb->bytes;
       if (skip) {
         // First block after LOCATE: every block of a tape file has the
         // label's block size (tape-format.md, "Blocks"), so the header is

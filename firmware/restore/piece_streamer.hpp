@@ -68,6 +68,8 @@ class PieceStreamer {
  public:
   // block_buffer: allocated once by the caller, at least the cartridge's
   // block size; a larger block on tape is reported, never truncated silently.
+  // Blocks come through TapeReader::read_block: from a ReadAheadReader they
+  // are parsed where the tape thread put them, and the buffer only bounds them.
   PieceStreamer(std::span<std::uint8_t> block_buffer, StreamerOptions options = {});
 
   // tasks: pieces on this cartridge, sorted by (file_number, header_offset).

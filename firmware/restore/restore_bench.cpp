@@ -8,13 +8,13 @@
 namespace tg::firmware::restore {
 
 Result<RestoreBenchResult> bench_restore(const RestorePlan& plan, CartridgeSource& source, JobContext& ctx,
-                                         const std::filesystem::path& target, hal::Clock& clock) {
+                                         const std::filesystem::path& target, hal::Clock& clock,
+                                         std::size_t read_ahead_bytes) {
   RestoreBenchResult out;
   RestorePlan copy = plan;
   auto work = order_work(copy);
-  std::size_t bsize = 1u << 20;
-  for (auto& w : work) bsize = std::max<std::size_t>(bsize, w.block_size);
-  std::vector<std::uint8_t> buffer(bsize);
+  for (auto& w : work) out.block_bytes = std::max<std::size_t>(out.block_bytes, w.block_size);
+  std::vector<std::uint8_t> buffer(std::max<std::size_t>(out.block_bytes, 1u << 20));
 
   // Raw: every tape file the plan touches, LOCATE to its first piece, READ
   // to the filemark, nothing else.
@@ -38,10 +38,12 @@ Result<RestoreBenchResult> bench_restore(const RestorePlan& plan, CartridgeSourc
   std::error_code ec;
   std::filesystem::remove_all(target, ec);
   auto t1 = clock.now();
-  auto rep = TG_TRY(run_restore(plan, source, ctx, RestoreOptions{.target = target, .overwrite = true}));
+  auto rep = TG_TRY(run_restore(plan, source, ctx,
+                                RestoreOptions{.target = target, .overwrite = true, .read_ahead_bytes = read_ahead_bytes}));
   out.restore_seconds = std::chrono::duration<double>(clock.now() - t1).count();
   out.restore_bytes = rep.bytes;
   out.files_failed = rep.files_failed;
+  out.read_ahead = rep.read_ahead;
   return out;
 }
 

@@ -20,15 +20,24 @@ std::string why(const CartridgeWork& w) {
          std::to_string(w.tasks.size()) + " pieces";
 }
 
-// Runs the ordered work through one source and one streamer.
+// Runs the ordered work through one source, one streamer and one
+// read-ahead ring (all allocated here, once per job).
 Status run_work(std::vector<CartridgeWork>& work, CartridgeSource& source, JobContext& ctx, FileAssembler& assembler,
-                std::span<std::uint8_t> buffer, const StreamerOptions& sopts, RunReport& report,
-                std::set<std::string>* read_ok = nullptr) {
+                std::span<std::uint8_t> buffer, std::size_t read_ahead_bytes, const StreamerOptions& sopts,
+                RunReport& report, std::set<std::string>* read_ok = nullptr) {
   PieceStreamer streamer(buffer, sopts);
+  // Destroyed (its thread joined) before this returns, on every path.
+  std::unique_ptr<ReadAheadReader> ahead;
+  if (read_ahead_bytes) {
+    auto created = TG_TRY(ReadAheadReader::create(buffer.size(), read_ahead_bytes));
+    ahead = std::move(created);
+  }
   for (auto& w : work) {
     if (ctx.cancelled()) return make_error(Errc::cancelled, "cancelled before cartridge " + w.barcode);
     // Skip cartridges whose every piece belongs to files that already failed.
     if (std::none_of(w.tasks.begin(), w.tasks.end(), [&](const PieceTask& t) { return assembler.wanted(t.owner); })) continue;
+    // No READ may be in flight when the changer moves the cartridge.
+    if (ahead) ahead->detach();
     auto tape = source.mount(w.barcode, why(w), ctx);
     if (!tape) {
       if (tape.error().code == Errc::cancelled) return std::move(tape).error();
@@ -38,10 +47,19 @@ Status run_work(std::vector<CartridgeWork>& work, CartridgeSource& source, JobCo
     report.cartridges.push_back(w.barcode);
     assembler.set_phase("reading", w.barcode);
     ctx.log(LogLevel::info, "reading " + std::to_string(w.tasks.size()) + " pieces from cartridge " + w.barcode);
-    TG_CHECK(streamer.run(**tape, w.barcode, w.tasks, assembler, &ctx));
+    TapeReader* reader = *tape;
+    if (ahead) {
+      ahead->attach(*tape);
+      reader = ahead.get();
+    }
+    TG_CHECK(streamer.run(*reader, w.barcode, w.tasks, assembler, &ctx));
     if (read_ok) read_ok->insert(w.barcode);
   }
   report.stats = streamer.stats();
+  if (ahead) {
+    ahead->detach();
+    report.read_ahead = ahead->stats();
+  }
   return source.release();
 }
 
@@ -90,9 +108,9 @@ Result<RunReport> run_restore(RestorePlan plan, CartridgeSource& source, JobCont
       assembler.fail(i, (options.target / path).string() + " exists; not overwritten (use --overwrite)");
     }
   }
-  std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));   // the one allocation
+  std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));   // with the ring: the allocations
   RunReport report;
-  TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.streamer, report));
+  TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report));
   assembler.finish_all();
   fill_report(report, assembler, plan);
   ctx.log(report.ok() ? LogLevel::notice : LogLevel::error, "restore " + report.summary());
@@ -106,7 +124,7 @@ Result<RunReport> run_verify(catalog::Catalog& cat, RestorePlan plan, CartridgeS
   std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));
   RunReport report;
   std::set<std::string> read;
-  TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.streamer, report, &read));
+  TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report, &read));
   assembler.finish_all();
   fill_report(report, assembler, plan);
 

@@ -1,8 +1,8 @@
 #pragma once
 // `restore <what> --to <dir>` and `verify <what>`: run a RestorePlan
 // cartridge by cartridge (each loaded once, in media-set sequence order),
-// reading through one block buffer allocated at the start, and report per
-// file. A file that fails (checksum, unreadable block, missing cartridge,
+// reading through a read-ahead ring allocated at the start (a tape thread
+// reads while this one parses, hashes and writes), and report per file. A file that fails (checksum, unreadable block, missing cartridge,
 // existing target) is named with where it lies; the other files go on.
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +14,7 @@
 #include "firmware/restore/cartridge_source.hpp"
 #include "firmware/restore/file_assembler.hpp"
 #include "firmware/restore/piece_streamer.hpp"
+#include "firmware/restore/read_ahead_reader.hpp"
 #include "firmware/restore/restore_plan.hpp"
 
 namespace tg::firmware::restore {
@@ -24,6 +25,9 @@ struct RestoreOptions {
   // Read buffer: 0 = the largest label block size of the plan's
   // cartridges (1 MiB when unknown).
   std::size_t block_buffer_bytes = 0;
+  // Read-ahead ring (slots of the read buffer's size); 0 reads block by
+  // block in the job's thread, as before the ring existed.
+  std::size_t read_ahead_bytes = kDefaultReadAheadBytes;
   StreamerOptions streamer;
 };
 
@@ -34,6 +38,7 @@ struct RunReport {
   std::vector<FileOutcome> failures;          // every file that failed, with why and where
   std::vector<std::string> cartridges;        // in load order
   StreamerStats stats;
+  ReadAheadStats read_ahead;
   bool ok() const { return files_failed == 0; }
   int exit_status() const { return ok() ? 0 : 1; }
   std::string summary() const;                // one line for the job log
@@ -45,6 +50,7 @@ Result<RunReport> run_restore(RestorePlan plan, CartridgeSource& source, JobCont
 
 struct VerifyOptions {
   std::size_t block_buffer_bytes = 0;
+  std::size_t read_ahead_bytes = kDefaultReadAheadBytes;   // as RestoreOptions
   StreamerOptions streamer;
   std::optional<std::int64_t> job;            // recorded with the verification
 };

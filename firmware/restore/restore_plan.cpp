@@ -1,6 +1,7 @@
 #include "firmware/restore/restore_plan.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -112,10 +113,34 @@ std::vector<CartridgeWork> order_work(RestorePlan& plan) {
   return out;
 }
 
-Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::BackupFile> files) {
+Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::BackupFile> files,
+                                   PlanPurpose purpose) {
   RestorePlan plan;
+  // One copy per (repository, path): they would land on the same target
+  // name. A selection holds several after a job was killed and rerun (the
+  // killed job's uncommitted copy, the rerun's committed one) or when a
+  // file was copied again: take the committed copy of the newest job, and
+  // call a path unavailable only when no copy of it is on tape.
+  std::map<std::pair<std::string, std::string>, std::size_t> best;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto key = std::make_pair(files[i].repository, files[i].path);
+    auto [it, fresh] = best.emplace(key, i);
+    if (fresh) continue;
+    const auto& cur = files[it->second];
+    if (std::make_pair(files[i].on_tape, files[i].job) > std::make_pair(cur.on_tape, cur.job)) it->second = i;
+  }
   std::set<std::int64_t> seen;
-  for (auto& f : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto& f = files[i];
+    if (purpose == PlanPurpose::verify) {
+      if (!f.on_tape && files[best[{f.repository, f.path}]].on_tape) {
+        ++plan.superseded;
+        continue;
+      }
+    } else if (best[{f.repository, f.path}] != i) {
+      if (files[best[{f.repository, f.path}]].on_tape) ++plan.superseded;
+      continue;
+    }
     if (!seen.insert(f.id).second) continue;
     if (!f.on_tape) {
       plan.unavailable.emplace_back(f.path, "no complete copy on tape (job " + std::to_string(f.job) +
@@ -150,7 +175,7 @@ Result<Selection> resolve_selection(catalog::Catalog& cat, const std::string& wh
                                          (repository ? " of repository " + *repository : std::string()));
 }
 
-Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel) {
+Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel, PlanPurpose purpose) {
   std::vector<catalog::BackupFile> files;
   std::string desc = std::string(selection_kind_name(sel.kind)) + " " + sel.value;
   switch (sel.kind) {
@@ -214,7 +239,7 @@ Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel) {
       break;
     }
   }
-  auto plan = TG_TRY(plan_for_files(cat, std::move(files)));
+  auto plan = TG_TRY(plan_for_files(cat, std::move(files), purpose));
   plan.description = desc;
   return plan;
 }

@@ -37,6 +37,9 @@ struct RestorePlan {
   // Files the selection named that cannot be restored (no complete
   // committed copy): reported as failures with this reason.
   std::vector<std::pair<std::string, std::string>> unavailable;
+  // Copies left out: for a restore, other copies of a planned path (an
+  // interrupted job's, an older job's); for a verify, uncommitted copies.
+  std::uint64_t superseded = 0;
   std::map<std::string, std::uint32_t> block_sizes;   // barcode -> label block size
   std::uint64_t total_bytes() const;
 };
@@ -67,9 +70,16 @@ Result<Selection> resolve_selection(catalog::Catalog& cat, const std::string& wh
 // newest full backup of the chain plus the incrementals after it (the
 // newest copy of each path); for a job, media set or cartridge every file
 // it holds (a cartridge's files include their pieces on other cartridges).
-Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel);
+// restore: one copy per path (the committed copy of the newest job), since
+// every copy would land on the same target name. verify: every committed
+// copy, because each is a promise of the catalog; copies a job never
+// committed are left out (counted in `superseded`), not failed.
+enum class PlanPurpose : std::uint8_t { restore, verify };
+Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel,
+                                 PlanPurpose purpose = PlanPurpose::restore);
 
 // A plan from files already chosen (pieces looked up in the catalog).
-Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::BackupFile> files);
+Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::BackupFile> files,
+                                   PlanPurpose purpose = PlanPurpose::restore);
 
 }  // namespace tg::firmware::restore

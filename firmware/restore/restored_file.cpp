@@ -5,11 +5,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 namespace tg::firmware::restore {
 namespace {
+
+std::atomic<WriteFunction> g_write{nullptr};
+
+ssize_t write_bytes(int fd, const void* buf, std::size_t count) {
+  WriteFunction f = g_write.load(std::memory_order_acquire);
+  return f ? f(fd, buf, count) : ::write(fd, buf, count);
+}
+
+bool is_disk_full(int err) { return err == ENOSPC || err == EDQUOT; }
 
 Error sys_error(const std::string& what, const std::filesystem::path& p) {
   return make_error(Errc::io_error, what + " " + p.string() + ": " + std::strerror(errno));
@@ -25,6 +35,17 @@ Status fsync_dir(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+WriteFunction set_write_function_for_tests(WriteFunction f) { return g_write.exchange(f); }
+
+Error RestoredFile::full_disk_error(const char* what) {
+  const int err = errno;
+  disk_full_ = true;
+  abandon();
+  return make_error(Errc::io_error, final_.string() + ": the target file system is full (" + what + ": " +
+                                        std::strerror(err) + ") after " + std::to_string(written_) + " of " +
+                                        std::to_string(spec_.size) + " bytes; the partial copy was removed");
+}
 
 Status check_relative_path(const std::string& path) {
   if (path.empty()) return make_error(Errc::invalid_argument, "empty file path in the catalog");
@@ -43,7 +64,7 @@ Status check_relative_path(const std::string& path) {
   return {};
 }
 
-Result<RestoredFile> RestoredFile::create(const RestoredFileSpec& spec) {
+Result<RestoredFile> RestoredFile::create(const RestoredFileSpec& spec, bool* disk_full) {
   TG_CHECK(check_relative_path(spec.path));
   RestoredFile f;
   f.spec_ = spec;
@@ -55,12 +76,18 @@ Result<RestoredFile> RestoredFile::create(const RestoredFileSpec& spec) {
   }
   std::error_code ec;
   std::filesystem::create_directories(f.final_.parent_path(), ec);
-  if (ec) return make_error(Errc::io_error, "cannot create " + f.final_.parent_path().string() + ": " + ec.message());
+  if (ec) {
+    if (disk_full && is_disk_full(ec.value())) *disk_full = true;
+    return make_error(Errc::io_error, "cannot create " + f.final_.parent_path().string() + ": " + ec.message());
+  }
   // O_TRUNC: a partial file of an earlier, interrupted restore is ours to
   // replace; O_NOFOLLOW: never write through a symlink planted there.
   f.fd_ = ::open(f.temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (f.fd_ < 0) return sys_error("cannot create", f.temp_);
-  f.hash_ = std::make_unique<Sha256>();
+  if (f.fd_ < 0) {
+    if (disk_full && is_disk_full(errno)) *disk_full = true;
+    return sys_error("cannot create", f.temp_);
+  }
+  f.hash_ = std::make_unique<format::Sha256>();
   return f;
 }
 
@@ -74,6 +101,7 @@ RestoredFile& RestoredFile::operator=(RestoredFile&& o) noexcept {
     temp_ = std::move(o.temp_);
     fd_ = o.fd_;
     written_ = o.written_;
+    disk_full_ = o.disk_full_;
     hash_ = std::move(o.hash_);
     o.fd_ = -1;
     o.temp_.clear();
@@ -102,9 +130,10 @@ Status RestoredFile::write(std::uint64_t file_offset, std::span<const std::uint8
   }
   hash_->update(bytes);
   while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    ssize_t n = write_bytes(fd_, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (is_disk_full(errno)) return full_disk_error("write");
       return sys_error("cannot write", temp_);
     }
     bytes = bytes.subspan(static_cast<std::size_t>(n));
@@ -125,12 +154,14 @@ Status RestoredFile::commit() {
     return make_error(Errc::data_integrity, "checksum mismatch for " + spec_.path + ": tape gave SHA-256 " + got +
                                                 ", the catalog records " + spec_.sha256);
   }
-  if (::fsync(fd_) != 0) return sys_error("cannot fsync", temp_);
+  // A file system that allocates late (delayed allocation, NFS) reports
+  // a full disk only here.
+  if (::fsync(fd_) != 0) return is_disk_full(errno) ? full_disk_error("fsync") : sys_error("cannot fsync", temp_);
   struct timespec times[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = spec_.mtime, .tv_nsec = 0}};
   if (::futimens(fd_, times) != 0) return sys_error("cannot set the modification time of", temp_);
   if (::close(fd_) != 0) {
     fd_ = -1;
-    return sys_error("cannot close", temp_);
+    return is_disk_full(errno) ? full_disk_error("close") : sys_error("cannot close", temp_);
   }
   fd_ = -1;
   int rc = spec_.overwrite ? ::rename(temp_.c_str(), final_.c_str())

@@ -1,7 +1,7 @@
 # Restore, verify, catalog rebuild, dump (restore worker).
 target_sources(tapegate_firmware PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/sha256.cpp
   ${CMAKE_CURRENT_LIST_DIR}/piece_streamer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/read_ahead_reader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/restored_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/restore_plan.cpp
   ${CMAKE_CURRENT_LIST_DIR}/file_assembler.cpp

@@ -1,6 +1,6 @@
 #include "firmware/restore/tape_file_scanner.hpp"
 
-#include "firmware/restore/sha256.hpp"
+#include "firmware/format/sha256.hpp"
 
 namespace tg::firmware::restore {
 namespace {
@@ -57,7 +57,7 @@ class Lister final : public format::TarEvents {
 
   ScannedTapeFile& out_;
   const ScanOptions& options_;
-  Sha256 hash_;
+  format::Sha256 hash_;
   bool capturing_ = false;
 };
 
@@ -74,15 +74,16 @@ Result<ScannedTapeFile> scan_tape_file(TapeReader& tape, std::span<std::uint8_t>
   for (;;) {
     if (ctx && ctx->cancelled()) return make_error(Errc::cancelled, "cancelled while scanning tape file " + std::to_string(file_number));
     const std::uint64_t block = first_block + out.blocks;
-    auto r = tape.read(buffer);
-    if (!r) {
+    auto rb = tape.read_block(buffer);
+    if (!rb) {
       // An unreadable block: the rest of this tape file cannot be trusted,
       // but what came before stands. Move on to the next tape file.
-      out.error = std::move(r).error().with_context("tape file " + std::to_string(file_number) + " block " + std::to_string(block));
+      out.error = std::move(rb).error().with_context("tape file " + std::to_string(file_number) + " block " + std::to_string(block));
       auto sp = tape.space(drivers::SpaceCode::filemarks, 1);
       if (!sp) return std::move(sp).error().with_context("cannot space past the damaged tape file " + std::to_string(file_number));
       break;
     }
+    const drivers::ReadStatus* r = &rb->status;
     if (r->kind == drivers::ReadKind::filemark) break;
     if (r->kind == drivers::ReadKind::end_of_data) {
       out.end_of_data = true;
@@ -101,7 +102,7 @@ Result<ScannedTapeFile> scan_tape_file(TapeReader& tape, std::span<std::uint8_t>
     }
     ++out.blocks;
     if (failed) continue;   // read on to the filemark
-    if (auto s = reader.feed(std::span<const std::uint8_t>(buffer.data(), r->length), lister); !s) {
+    if (auto s = reader.feed(rb->bytes, lister); !s) {
       out.error = make_error(Errc::parse_error, "tape file " + std::to_string(file_number) + " block " +
                                                     std::to_string(block) + ": " + s.error().message);
       failed = true;

@@ -13,12 +13,26 @@
 
 namespace tg::firmware::restore {
 
+// A block as read_block() returns it: the outcome and the block's bytes.
+struct BlockRead {
+  drivers::ReadStatus status;
+  std::span<const std::uint8_t> bytes;   // status.length bytes
+};
+
 class TapeReader {
  public:
   virtual ~TapeReader() = default;
   // One block (variable mode) into buf; filemark and end of data are
   // outcomes, not errors (drivers::ReadStatus).
   virtual Result<drivers::ReadStatus> read(std::span<std::uint8_t> buf) = 0;
+  // The same, but the bytes may stay where the reader already holds them
+  // (ReadAheadReader's ring slot) instead of being copied into buf; they
+  // are valid until the next call on this reader. buf.size() still bounds
+  // the block: a longer one reads as truncated, as read() would.
+  virtual Result<BlockRead> read_block(std::span<std::uint8_t> buf) {
+    auto r = TG_TRY(read(buf));
+    return BlockRead{r, buf.first(r.length)};
+  }
   virtual Status locate(std::uint64_t logical_object) = 0;
   virtual Result<drivers::SpaceStatus> space(drivers::SpaceCode code, std::int32_t count) = 0;
   virtual Result<std::uint64_t> position() = 0;

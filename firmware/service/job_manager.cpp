@@ -13,6 +13,10 @@ const char* job_state_name(JobState s) {
   return "unknown";
 }
 
+std::string job_owner_name(std::uint64_t id, const std::string& name) {
+  return "job " + std::to_string(id) + " (" + name + ")";
+}
+
 struct JobManager::Job {
   JobInfo info;
   JobBody body;
@@ -71,6 +75,9 @@ class JobManager::Context final : public JobContext {
     m_.cv_.notify_all();
     return ok;
   }
+
+  // id and name are set before the job's thread starts and never change.
+  std::string owner_name() const override { return job_owner_name(job_->info.id, job_->info.name); }
 
  private:
   JobManager& m_;

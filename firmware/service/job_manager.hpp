@@ -17,7 +17,6 @@
 #include "firmware/console/reply.hpp"
 #include "firmware/job/job_context.hpp"
 #include "firmware/log/event_log.hpp"
-#include "firmware/service/resource_locks.hpp"
 #include "hal/clock.hpp"
 
 namespace tg::firmware::service {
@@ -25,6 +24,9 @@ namespace tg::firmware::service {
 enum class JobState : std::uint8_t { running, waiting_for_operator, succeeded, failed, cancelled };
 const char* job_state_name(JobState s);  // "running", "waiting for operator", ...
 inline bool job_finished(JobState s) { return s >= JobState::succeeded; }
+// How a job is named where it holds something (JobContext::owner_name):
+// "job 3 (backup nightly)".
+std::string job_owner_name(std::uint64_t id, const std::string& name);
 
 // The body of a job; its Reply is the job's summary.
 using JobBody = std::function<Result<console::Reply>(JobContext&)>;

@@ -1,5 +1,4 @@
 target_sources(tapegate_firmware PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/resource_locks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/job_manager.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schedule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/saved_jobs.cpp

@@ -166,7 +166,7 @@ TEST_CASE("MOVE MEDIUM errors: empty source, full destination, bad addresses", "
   CHECK(run(f.changer(), inv).field_bit() == 0);
 }
 
-TEST_CASE("mail slots: operator import sets IMPEXP and a unit attention; export takes it out", "[sim][smc]") {
+TEST_CASE("mail slots: operator import sets IMPEXP and a unit attention, export takes it out", "[sim][smc]") {
   SimFixture f;
   auto& lib = f.open();
   REQUIRE(lib.operator_insert(10, "NEW001L9").ok());

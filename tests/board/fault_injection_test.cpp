@@ -42,7 +42,7 @@ TEST_CASE("medium error on write: MEDIUM ERROR 0C/00 and the block is not writte
   CHECK(!f.lib->inject_medium_error({"NOPE00L9", 1, true, false}).ok());
 }
 
-TEST_CASE("a corrupt block reads back different with GOOD status; on disk too", "[sim][fault]") {
+TEST_CASE("a corrupt block reads back different with GOOD status, on disk too", "[sim][fault]") {
   SimFixture f;
   f.open();
   f.load();

@@ -41,6 +41,20 @@ TEST_CASE("sim: defaults and fault keys", "[board][spec]") {
   CHECK(f->options.block_size == 262144);
 }
 
+TEST_CASE("sim: drive quirk keys (tgt's SSC departures)", "[board][spec]") {
+  auto d = parse_sim_spec("sim:");
+  REQUIRE(d.ok());
+  CHECK_FALSE(d->config.drive_quirks.no_locate);
+  CHECK_FALSE(d->config.drive_quirks.no_position);
+  CHECK_FALSE(d->config.drive_quirks.space_counts_filemarks);
+  auto q = parse_sim_spec("sim:no-locate=1,no-position=true,space-counts-filemarks=1");
+  REQUIRE(q.ok());
+  CHECK(q->config.drive_quirks.no_locate);
+  CHECK(q->config.drive_quirks.no_position);
+  CHECK(q->config.drive_quirks.space_counts_filemarks);
+  CHECK_FALSE(parse_sim_spec("sim:no-locate=maybe").ok());
+}
+
 TEST_CASE("sim: spec errors name the key", "[board][spec]") {
   auto err = [](const std::string& s) {
     auto r = parse_sim_spec(s);

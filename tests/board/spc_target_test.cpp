@@ -156,7 +156,7 @@ TEST_CASE("REPORT LUNS lists the changer and every drive", "[sim][spc]") {
   CHECK(small.field_byte() == 6);
 }
 
-TEST_CASE("NACA in the control byte is refused; a short CDB cannot be decoded", "[sim][spc]") {
+TEST_CASE("NACA in the control byte is refused, a short CDB cannot be decoded", "[sim][spc]") {
   SimFixture f;
   f.open();
   Reply r = run(f.drive(), {0x00, 0, 0, 0, 0, 0x04});
@@ -197,7 +197,7 @@ TEST_CASE("MODE SENSE(6)/(10) of a tape drive", "[sim][spc][mode]") {
   CHECK(unknown.field_byte() == 2);
 }
 
-TEST_CASE("MODE SELECT sets the block size and compression; a bad list changes nothing", "[sim][spc][mode]") {
+TEST_CASE("MODE SELECT sets the block size and compression, a bad list changes nothing", "[sim][spc][mode]") {
   SimFixture f;
   f.open();
   f.load();

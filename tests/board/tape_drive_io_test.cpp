@@ -25,7 +25,7 @@ TEST_CASE("media commands on an empty drive: NOT READY, MEDIUM NOT PRESENT", "[s
   CHECK(rbl.data == std::vector<std::uint8_t>{0x00, 0x04, 0x00, 0x00, 0x00, 0x01});  // 256 KiB max, 1 min
 }
 
-TEST_CASE("variable blocks round-trip; filemark and end of data are reported as SSC says", "[sim][ssc]") {
+TEST_CASE("variable blocks round-trip, filemark and end of data are reported as SSC says", "[sim][ssc]") {
   SimFixture f;
   f.open();
   f.load();
@@ -134,7 +134,7 @@ TEST_CASE("fixed-block mode: whole blocks, ILI residue counted in blocks", "[sim
   CHECK(run(d, {0x08, 0x03, 0, 0, 1, 0}, 512).field_bit() == 1);
 }
 
-TEST_CASE("early warning: EOM 00/02 with the block written; then VOLUME OVERFLOW, not written", "[sim][ssc][eom]") {
+TEST_CASE("early warning: EOM 00/02 with the block written, then VOLUME OVERFLOW, not written", "[sim][ssc][eom]") {
   SimFixture f;
   f.config.cartridge_bytes = 4u << 20;      // 4 MiB
   f.config.early_warning_bytes = 1u << 20;  // last 1 MiB
@@ -246,7 +246,7 @@ TEST_CASE("WRITE FILEMARKS with count 0 only flushes", "[sim][ssc]") {
   CHECK(run(f.drive(), {0x10, 0x02, 0, 0, 1, 0}).field_bit() == 1);  // WSMK
 }
 
-TEST_CASE("REPORT DENSITY SUPPORT: what an LTO-9 drive reads and writes; the mounted medium", "[sim][ssc][density]") {
+TEST_CASE("REPORT DENSITY SUPPORT: what an LTO-9 drive reads and writes, the mounted medium", "[sim][ssc][density]") {
   SimFixture f;
   f.open();
   Reply r = run(f.drive(), {0x44, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0}, 256);

@@ -61,7 +61,7 @@ TEST_CASE("READ ATTRIBUTE reports capacity, load count, serial and barcode", "[s
   SECTION("an unknown service action") { CHECK(run(f.drive(), cdb_read_attr(0x1F, 0, 256), 256).field_byte() == 1); }
 }
 
-TEST_CASE("WRITE ATTRIBUTE stores host attributes with the cartridge; device ones are read only", "[sim][mam]") {
+TEST_CASE("WRITE ATTRIBUTE stores host attributes with the cartridge, device ones are read only", "[sim][mam]") {
   SimFixture f;
   f.open();
   f.load();

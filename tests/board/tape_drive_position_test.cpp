@@ -151,3 +151,71 @@ TEST_CASE("LOAD UNLOAD: unload makes the drive not ready, load makes it ready at
   CHECK(run(d, cdb_tur()).good());
   CHECK(position(d) == 0);
 }
+
+// Quirks of targets we test against (tgt), switched on per library so the
+// host's workarounds can be tested without them.
+TEST_CASE("no-locate quirk: LOCATE(10) and (16) are unknown commands", "[sim][ssc][quirks]") {
+  SimFixture f;
+  f.config.drive_quirks.no_locate = true;
+  record(f);
+  auto& d = f.drive();
+  Reply r = run(d, cdb_locate10(3));
+  REQUIRE(r.check());
+  CHECK(r.key() == 0x5);
+  CHECK(r.asc() == 0x20);
+  CHECK(r.ascq() == 0x00);
+  Reply r16 = run(d, {0x92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0});
+  CHECK(r16.asc() == 0x20);
+  CHECK(position(d) == 0);  // nothing moved
+}
+
+TEST_CASE("no-position quirk: READ POSITION answers as tgt does", "[sim][ssc][quirks]") {
+  SimFixture f;
+  f.config.drive_quirks.no_position = true;
+  record(f);
+  auto& d = f.drive();
+  REQUIRE(run(d, cdb_space6(0, 1)).good());
+  Reply s = run(d, cdb_read_position(), 20);
+  REQUIRE(s.good());
+  REQUIRE(s.data.size() == 20);
+  CHECK(s.data[0] == 0x14);  // LOLU | BYCU: position unknown
+  CHECK(get_be32(s.data, 4) == 0);
+  Reply l = run(d, cdb_read_position(0x06, 32), 32);
+  REQUIRE(l.good());
+  REQUIRE(l.data.size() == 32);
+  CHECK(l.data[0] == 0x20);  // no BOP although object 0 is claimed
+  CHECK(get_be64(l.data, 8) == 0);
+  CHECK(run(d, cdb_read_position(0x08, 32), 32).key() == 0x5);
+}
+
+TEST_CASE("space-counts-filemarks quirk: SPACE blocks as tgt counts them", "[sim][ssc][quirks]") {
+  SimFixture f;
+  f.config.drive_quirks.space_counts_filemarks = true;
+  record(f);  // B0 B1 FM B3 B4 FM B6 | EOD at 7
+  auto& d = f.drive();
+  REQUIRE(run(d, cdb_space6(0, 5)).good());  // over the filemark at 2 as if a block
+  CHECK(position(d) == 5);
+  // Landing on end of data reports it, with no residual, although both moved.
+  Reply r = run(d, cdb_space6(0, 2));
+  REQUIRE(r.check());
+  CHECK(r.key() == 0x0);
+  CHECK(r.asc() == 0x00);
+  CHECK(r.ascq() == 0x05);
+  CHECK_FALSE(r.valid());
+  CHECK_FALSE(r.filemark());
+  CHECK(position(d) == 7);
+  // At end of data nothing moves and end of data is reported again.
+  CHECK(run(d, cdb_space6(0, 1)).ascq() == 0x05);
+  CHECK(position(d) == 7);
+  // Backward: filemarks count too; the beginning is NO SENSE 00/04.
+  REQUIRE(run(d, cdb_space6(0, -4)).good());
+  CHECK(position(d) == 3);
+  Reply bop = run(d, cdb_space6(0, -4));
+  CHECK(bop.key() == 0x0);
+  CHECK(bop.ascq() == 0x04);
+  CHECK_FALSE(bop.valid());
+  CHECK(position(d) == 0);
+  // SPACE filemarks is unchanged.
+  REQUIRE(run(d, cdb_space6(1, 1)).good());
+  CHECK(position(d) == 3);
+}

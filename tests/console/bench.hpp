@@ -28,6 +28,8 @@ struct Bench {
     REQUIRE(b.ok());
     board = std::move(*b);
     app.library = &board->library();
+    drives = std::make_unique<firmware::pools::DriveReservations>(board->library());
+    app.drives = drives.get();
     app.paths = board->paths();
     REQUIRE(app.paths.ensure().ok());
     app.board = {.name = board->name(), .spec = spec, .transports = board->transport_descriptions()};
@@ -37,7 +39,6 @@ struct Bench {
     saved = std::make_unique<firmware::service::SavedJobStore>(app.paths.jobs());
     app.log = log.get();
     app.jobs = jobs.get();
-    app.locks = &locks;
     app.saved = saved.get();
     auto t = firmware::console::make_command_table();
     REQUIRE(t.ok());
@@ -58,7 +59,7 @@ struct Bench {
   TempDir tmp;
   std::unique_ptr<board::Board> board;
   std::unique_ptr<firmware::EventLog> log;
-  firmware::service::ResourceLocks locks;
+  std::unique_ptr<firmware::pools::DriveReservations> drives;
   std::unique_ptr<firmware::service::JobManager> jobs;
   std::unique_ptr<firmware::service::SavedJobStore> saved;
   firmware::console::Appliance app;

@@ -69,7 +69,7 @@ TEST_CASE("load and unload round-trip a cartridge to its home slot", "[console][
   CHECK(empty.output.find("holds no cartridge") != std::string::npos);
 }
 
-TEST_CASE("load without a drive takes a free one; errors name barcode, slot and drive", "[console][board]") {
+TEST_CASE("load without a drive takes a free one, errors name barcode, slot and drive", "[console][board]") {
   test::Bench b;
   auto inv = b.inventory();
   const auto* slot = first_full_slot(inv);
@@ -81,7 +81,7 @@ TEST_CASE("load without a drive takes a free one; errors name barcode, slot and 
   CHECK(unknown.output.find("no cartridge with barcode NOPE01L9") != std::string::npos);
   auto nodrive = b.run({"unload", "drive9"});
   CHECK(nodrive.output.find("'drive9' is neither a drive nor the barcode") != std::string::npos);
-  auto busy = b.locks.try_acquire(b.board->library().drives.at(1).drive->name(), "job 7 (backup nightly)");
+  auto busy = b.drives->reserve("job 7 (backup nightly)", b.board->library().drives.at(1).drive->name());
   REQUIRE(busy.ok());
   auto inuse = b.run({"drive", "rewind", b.board->library().drives.at(1).drive->name()});
   CHECK(inuse.exit_status == kExitFailed);

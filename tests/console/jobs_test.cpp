@@ -2,9 +2,9 @@
 
 #include <fstream>
 
+#include "firmware/console/dispatch.hpp"
 #include "firmware/log/event_log.hpp"
 #include "firmware/service/job_manager.hpp"
-#include "firmware/service/resource_locks.hpp"
 #include "firmware/service/saved_jobs.hpp"
 #include "firmware/service/schedule.hpp"
 #include "test_support.hpp"
@@ -83,24 +83,6 @@ TEST_CASE("job manager: failures and the running limit", "[console]") {
   CHECK(logged);
 }
 
-TEST_CASE("resource locks name the owner and hand over to waiters", "[console]") {
-  ResourceLocks locks;
-  auto a = locks.try_acquire("drive0", "job 1 (backup)");
-  REQUIRE(a.ok());
-  auto b = locks.try_acquire("drive0", "console");
-  REQUIRE_FALSE(b.ok());
-  CHECK(b.error().message == "drive0 is in use by job 1 (backup)");
-  auto any = locks.acquire_any({"drive0", "drive1"}, "job 2", nullptr);
-  REQUIRE(any.ok());
-  CHECK(any->resource() == "drive1");
-  bool stop = true;
-  auto cancelled = locks.acquire("drive0", "job 3", [&] { return stop; });
-  CHECK(cancelled.error().code == Errc::cancelled);
-  a->release();
-  CHECK(locks.owner_of("drive0").empty());
-  CHECK(locks.try_acquire("drive0", "x").ok());  // released again at once
-}
-
 TEST_CASE("schedules parse, print and find the next time", "[console]") {
   ::setenv("TZ", "UTC", 1);
   ::tzset();
@@ -169,4 +151,40 @@ TEST_CASE("event log: bounded ring, one line per entry, history survives a resta
   CHECK(all[0].text == "event 1");
   CHECK(all[5].source == "drive0");
   CHECK(all[5].level == LogLevel::warning);
+}
+
+TEST_CASE("progress line of a backup: bytes, rate, ETA, cartridge, streaming or not", "[console]") {
+  service::JobInfo j;
+  j.id = 4;
+  j.name = "nightly";
+  j.kind = "backup";
+  j.has_progress = true;
+  auto& p = j.progress;
+  p.phase.set("writing");
+  p.bytes_done = 3ull << 30;
+  p.bytes_total = 6ull << 30;
+  p.files_done = 2;
+  p.files_total = 5;
+  p.rate_bytes_per_s = 300e6;
+  p.eta_seconds = 3725;
+  p.cartridge.set("TP0003L9");
+  p.drive.set("drive0");
+  CHECK(console::progress_line(j) ==
+        "job 4 (nightly): running, writing, 3.0 GiB of 6.0 GiB (50%), 2/5 files, 300.0 MB/s, ETA 1:02:05, TP0003L9 in "
+        "drive0, streaming");
+  // Stalls earlier in the job do not make a streaming drive "not streaming".
+  p.stalls = 3;
+  CHECK(console::progress_line(j).ends_with(", TP0003L9 in drive0, streaming (3 stalls so far)"));
+  p.streaming = false;
+  CHECK(console::progress_line(j).ends_with(", TP0003L9 in drive0, not streaming (3 stalls so far)"));
+  // A cartridge change keeps the job's bytes and names the cartridge.
+  p.phase.set("changing cartridge: loading TP0004L9");
+  p.cartridge.set("TP0004L9");
+  CHECK(console::progress_line(j).find("changing cartridge: loading TP0004L9, 3.0 GiB of 6.0 GiB (50%)") !=
+        std::string::npos);
+  // Before data flows (labels, the first load) a backup says nothing about streaming.
+  service::JobInfo k = j;
+  k.progress = ProgressSnapshot{};
+  k.progress.phase.set("reading new labels");
+  CHECK(console::progress_line(k) == "job 4 (nightly): running, reading new labels");
 }

@@ -15,19 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Deterministic pseudo-random bytes (no compressible patterns).
-std::vector<char> bytes_of(std::size_t n, std::uint32_t seed) {
-  std::vector<char> v(n);
-  std::uint64_t x = 0x9E3779B97F4A7C15ull ^ seed;
-  for (auto& c : v) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c = static_cast<char>(x >> 24);
-  }
-  return v;
-}
-
 std::vector<char> read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -37,7 +24,7 @@ struct Repo {
   fs::path root;
   std::map<std::string, std::vector<char>> files;
   void add(const std::string& rel, std::size_t n, std::uint32_t seed) {
-    auto data = bytes_of(n, seed);
+    auto data = test::bytes_of(n, seed);
     fs::create_directories((root / rel).parent_path());
     std::ofstream(root / rel, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
     files[rel] = std::move(data);

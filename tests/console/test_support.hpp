@@ -1,13 +1,15 @@
 #pragma once
-// Shared by the console tests: a private temporary directory and a bounded
+// Shared by the console tests: a private temporary directory, a bounded
 // wait for a condition (tests never sleep to synchronise; they poll with a
-// deadline and fail when it passes).
+// deadline and fail when it passes), repository file contents.
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace tg::test {
 
@@ -37,6 +39,19 @@ inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseco
     std::this_thread::yield();
   }
   return cond();
+}
+
+// Deterministic pseudo-random bytes (no compressible patterns).
+inline std::vector<char> bytes_of(std::size_t n, std::uint32_t seed) {
+  std::vector<char> v(n);
+  std::uint64_t x = 0x9E3779B97F4A7C15ull ^ seed;
+  for (auto& c : v) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x >> 24);
+  }
+  return v;
 }
 
 }  // namespace tg::test

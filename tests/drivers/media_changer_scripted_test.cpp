@@ -88,7 +88,7 @@ TEST_CASE("element map from MODE SENSE page 0x1D") {
   CHECK(r.changer.element_label(7) == "element 7");
 }
 
-TEST_CASE("inventory: per type, VOLTAG always, DVCID for drives; barcodes trimmed; serials") {
+TEST_CASE("inventory: per type, VOLTAG always, DVCID for drives, barcodes trimmed, serials") {
   Rig r;
   script_inventory(r.target);
   auto inv = r.changer.inventory();
@@ -262,7 +262,7 @@ TEST_CASE("import: operator-placed cartridges move to the first free slots") {
   CHECK(e.target.done());
 }
 
-TEST_CASE("export: to the first empty mail slot; errors when the source is empty") {
+TEST_CASE("export: to the first empty mail slot, errors when the source is empty") {
   Rig r;
   script_inventory(r.target, true);
   r.target.push(good(op::move_medium));

@@ -32,7 +32,7 @@ TEST_CASE("sim: ILI short and long blocks") {
   check_ili_reads(fx);
 }
 
-TEST_CASE("sim: early warning, then volume overflow; everything written reads back") {
+TEST_CASE("sim: early warning, then volume overflow, everything written reads back") {
   SimLibraryFixture fx;
   check_early_warning_then_overflow(fx);
 }

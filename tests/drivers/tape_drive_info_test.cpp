@@ -36,7 +36,7 @@ B inquiry_data(std::uint8_t type) {
 }
 }  // namespace
 
-TEST_CASE("identify: INQUIRY, serial and designators; VPD pages optional") {
+TEST_CASE("identify: INQUIRY, serial and designators, VPD pages optional") {
   Rig r;
   r.target.push(good(op::inquiry, inquiry_data(0x01)));
   r.target.push(good(op::inquiry, {0x01, 0x80, 0, 4, '1', '0', '1', '3'}));
@@ -118,7 +118,7 @@ TEST_CASE("set_compression: MODE SELECT with the page as read, DCE flipped") {
   CHECK(s.error().code == Errc::unsupported);
 }
 
-TEST_CASE("tape alerts: decoded to names and severities; unsupported page") {
+TEST_CASE("tape alerts: decoded to names and severities, unsupported page") {
   Rig r;
   B page{0x2E, 0, 0, 15, 0, 0x01, 3, 1, 0, 0, 0x14, 3, 1, 1, 0, 0x3B, 3, 1, 1};
   r.target.push(good(op::log_sense, page));
@@ -138,7 +138,7 @@ TEST_CASE("tape alerts: decoded to names and severities; unsupported page") {
   CHECK(a.error().code == Errc::unsupported);
 }
 
-TEST_CASE("MAM: attributes named; ILLEGAL REQUEST tolerated as 'none'; large lists re-asked") {
+TEST_CASE("MAM: attributes named, ILLEGAL REQUEST tolerated as 'none', large lists re-asked") {
   Rig r;
   B attrs{0, 0, 0, 0,
           0x08, 0x06, 0x01, 0x00, 0x08, 'T', 'P', '0', '0', '0', '1', 'L', '9',

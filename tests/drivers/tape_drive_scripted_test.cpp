@@ -50,7 +50,7 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("write: GOOD advances the tracked position; the CDB is WRITE(6) variable") {
+TEST_CASE("write: GOOD advances the tracked position, the CDB is WRITE(6) variable") {
   Rig r;
   r.target.push(good(op::write6));
   auto w = r.drive.write(r.block);
@@ -110,7 +110,7 @@ TEST_CASE("write: medium error and write protect are errors that lose the count"
   CHECK(w.error().code == Errc::data_protect);
 }
 
-TEST_CASE("write: RECOVERED ERROR is written; a deferred error never is") {
+TEST_CASE("write: RECOVERED ERROR is written, a deferred error never is") {
   Rig r;
   r.target.push(check(op::write6, fixed_sense(0x01, 0x17, 0x01)));
   auto w = r.drive.write(r.block);
@@ -381,7 +381,7 @@ TEST_CASE("wait_ready absorbs unit attentions and waits out NOT READY on the giv
   CHECK(s.error().code == Errc::hardware_error);
 }
 
-TEST_CASE("locate: LOCATE(16) beyond 32 bits; a failed locate loses the count") {
+TEST_CASE("locate: LOCATE(16) beyond 32 bits, a failed locate loses the count") {
   Rig r;
   r.target.push(good(op::locate16));
   REQUIRE(r.drive.locate(0x100000000ULL).ok());

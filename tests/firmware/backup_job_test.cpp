@@ -78,7 +78,7 @@ struct SimBackup {
                                  .block_size = 256 * 1024,
                                  .ring_bytes = 4u << 20};
   }
-  Result<backup::BackupSummary> run(TestJob& job, const backup::BackupRequest& r) {
+  Result<backup::BackupSummary> run(JobContext& job, const backup::BackupRequest& r) {
     return backup::run_backup(r, board->library(), *drives, *cat, job, hal::system_clock());
   }
 
@@ -166,7 +166,7 @@ std::set<std::string> check_catalog(catalog::Catalog& cat, const std::map<std::s
 
 }  // namespace
 
-TEST_CASE("backup spans small cartridges; a second run writes only new files") {
+TEST_CASE("backup spans small cartridges, a second run writes only new files") {
   SimBackup f("sim:drives=2,slots=8,cartridges=6,cartridge-mb=8,sync=false");
   std::uint32_t seed = 1;
   for (int vm = 100; vm < 103; ++vm)
@@ -338,4 +338,333 @@ TEST_CASE("killed with SIGKILL mid-job, the rerun appends after end of data and 
     INFO(rel);
     CHECK(on_tape == 1);
   }
+}
+
+namespace {
+
+// Keeps every progress snapshot the job reported.
+class RecordingJob final : public JobContext {
+ public:
+  std::vector<std::string> logs;
+  std::vector<ProgressSnapshot> snaps;
+  bool cancelled() const override { return false; }
+  void progress(const ProgressSnapshot& p) override { snaps.push_back(p); }
+  void log(LogLevel, const std::string& t) override { logs.push_back(t); }
+  bool wait_for_operator(const std::string& request, std::chrono::milliseconds) override {
+    logs.push_back("OPERATOR: " + request);
+    return false;
+  }
+  std::string all_logs() const {
+    std::string s;
+    for (auto& l : logs) s += l + "\n";
+    return s;
+  }
+};
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// The lengths of the blocks of every data and catalog tape file (file 1 on)
+// of a cartridge, read back through a drive.
+std::set<std::size_t> data_block_lengths(SimBackup& f, const std::string& barcode) {
+  std::set<std::size_t> lengths;
+  auto lease = f.drives->reserve("test block sizes");
+  REQUIRE(lease.ok());
+  REQUIRE(pools::load_cartridge(f.board->library(), *lease, barcode).ok());
+  REQUIRE(lease->drive().rewind().ok());
+  REQUIRE(lease->drive().set_block_size(0).ok());
+  std::vector<std::uint8_t> buf(2u << 20);
+  for (int file = 0;; ++file) {
+    bool eod = false, any = false;
+    while (true) {
+      auto r = lease->drive().read(buf);
+      REQUIRE(r.ok());
+      if (r->kind == drivers::ReadKind::end_of_data) eod = true;
+      if (r->kind != drivers::ReadKind::data) break;
+      any = true;
+      if (file > 0) lengths.insert(r->length);
+    }
+    if (eod || !any) break;
+  }
+  REQUIRE(pools::unload_cartridge(f.board->library(), *lease).ok());
+  return lengths;
+}
+
+}  // namespace
+
+TEST_CASE("backup progress keeps the job's bytes through a cartridge change and names the cartridges") {
+  SimBackup f("sim:drives=1,slots=6,cartridges=4,cartridge-mb=8,sync=false");
+  // The first file is larger than a cartridge: at the first change none of
+  // the job's files is finished, only the piece on the first cartridge.
+  f.add("vm/a-disk.img", 11u << 20, 5);
+  f.add("vm/b-disk.img", 300000, 6);
+  RecordingJob job;
+  auto r = f.run(job, f.request());
+  INFO(job.all_logs());
+  REQUIRE(r.ok());
+  REQUIRE(r->cartridges.size() >= 2);
+  const std::string first = r->cartridges[0], second = r->cartridges[1];
+
+  auto on = f.cat->files_on_tape("repo1");
+  REQUIRE(on.ok());
+  std::uint64_t first_piece = 0;
+  for (auto& file : *on)
+    if (file.path == "vm/a-disk.img") {
+      auto pieces = f.cat->pieces_of(file.backup_file);
+      REQUIRE(pieces.ok());
+      REQUIRE(pieces->size() >= 2);
+      CHECK(pieces->front().cartridge == first);
+      first_piece = pieces->front().piece.length;
+    }
+  REQUIRE(first_piece > 0);
+
+  const ProgressSnapshot* unloading = nullptr;
+  const ProgressSnapshot* loading = nullptr;
+  std::uint64_t last = 0;
+  for (auto& s : job.snaps) {
+    std::string phase(s.phase.view());
+    INFO(phase << ": " << s.bytes_done << " bytes");
+    CHECK(s.bytes_total == f.files.at("vm/a-disk.img").size() + f.files.at("vm/b-disk.img").size());
+    CHECK(s.bytes_done >= last);  // never falls back (to "0 B") during the job
+    last = s.bytes_done;
+    if (starts_with(phase, "changing cartridge")) CHECK(s.bytes_done > 0);
+    if (phase == "changing cartridge: unloading " + first + " (full)") unloading = &s;
+    if (phase == "changing cartridge: loading " + second) loading = &s;
+  }
+  REQUIRE(unloading);
+  REQUIRE(loading);
+  // Exactly the bytes on the first cartridge, while it is unloaded and the next one loaded.
+  CHECK(unloading->bytes_done == first_piece);
+  CHECK(std::string(unloading->cartridge.view()) == first);
+  CHECK(loading->bytes_done == first_piece);
+  CHECK(std::string(loading->cartridge.view()) == second);
+  CHECK(std::string(loading->drive.view()) == "drive0");
+  CHECK(loading->files_total == 2);
+}
+
+TEST_CASE("appending, the job writes in the block size of the cartridge's label") {
+  SimBackup f("sim:drives=1,slots=6,cartridges=4,cartridge-mb=16,sync=false");
+  f.add("vm/a.img", 1u << 20, 11);
+  RecordingJob j1;
+  auto r1 = f.run(j1, f.request());  // 256 KiB blocks
+  INFO(j1.all_logs());
+  REQUIRE(r1.ok());
+  REQUIRE(r1->cartridges.size() == 1);
+  const std::string a = r1->cartridges[0];
+  auto ca = f.cat->cartridge(a);
+  REQUIRE(ca.ok());
+  REQUIRE(ca->state == catalog::CartridgeState::appendable);
+  REQUIRE(ca->block_size == 256 * 1024);
+
+  // A later job asks for 512 KiB blocks; its first cartridge is the
+  // appendable one, so it writes 256 KiB blocks, as the label says.
+  f.add("vm/b.img", 2u << 20, 12);
+  auto req = f.request();
+  req.block_size = 512 * 1024;
+  RecordingJob j2;
+  auto r2 = f.run(j2, req);
+  INFO(j2.all_logs());
+  REQUIRE(r2.ok());
+  CHECK(r2->files_written == 1);
+  REQUIRE(r2->cartridges.size() == 1);
+  CHECK(r2->cartridges[0] == a);
+  CHECK(r2->block_size == 256 * 1024);
+  CHECK(j2.all_logs().find("cartridge " + a + " is labelled for 262144-byte blocks: the job appends to it") !=
+        std::string::npos);
+  CHECK(data_block_lengths(f, a) == std::set<std::size_t>{256 * 1024});
+  check_catalog(*f.cat, f.files);
+  f.verify_tapes_with_gnu_tar({a});
+}
+
+namespace {
+
+// Moves a cartridge between two kinds of element (slot <-> mail slot) with
+// the changer, as an operator at the mail slots would.
+void move_cartridge(SimBackup& f, const std::string& barcode, drivers::ElementType to) {
+  auto inv = f.board->library().changer->inventory();
+  REQUIRE(inv.ok());
+  std::optional<std::uint16_t> from, dest;
+  for (auto& e : inv->elements) {
+    if (e.full && e.barcode == barcode) from = e.address;
+    if (!e.full && e.type == to && !dest) dest = e.address;
+  }
+  REQUIRE(from);
+  REQUIRE(dest);
+  REQUIRE(f.board->library().changer->move(*from, *dest).ok());
+}
+
+// Brings a cartridge back from a mail slot while the job changes cartridges.
+class ImportDuringChange final : public JobContext {
+ public:
+  ImportDuringChange(SimBackup& f, std::string barcode) : f_(f), barcode_(std::move(barcode)) {}
+  std::vector<std::string> logs;
+  bool cancelled() const override { return false; }
+  void progress(const ProgressSnapshot& p) override {
+    if (!done_ && p.phase.view().substr(0, 29) == "changing cartridge: unloading") {
+      done_ = true;
+      move_cartridge(f_, barcode_, drivers::ElementType::storage);
+    }
+  }
+  void log(LogLevel, const std::string& t) override { logs.push_back(t); }
+  bool wait_for_operator(const std::string&, std::chrono::milliseconds) override { return false; }
+  std::string all_logs() const {
+    std::string s;
+    for (auto& l : logs) s += l + "\n";
+    return s;
+  }
+  bool imported() const { return done_; }
+
+ private:
+  SimBackup& f_;
+  std::string barcode_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("once writing, the job passes over an appendable cartridge labelled for another block size") {
+  SimBackup f("sim:drives=1,slots=8,mailslots=2,cartridges=5,cartridge-mb=8,sync=false");
+  // A: sequence 1, 256 KiB blocks. B: sequence 2, 512 KiB blocks (A held
+  // back as if full while B was labelled). Both appendable.
+  f.add("vm/a.img", 1u << 20, 21);
+  RecordingJob j1;
+  auto r1 = f.run(j1, f.request());
+  INFO(j1.all_logs());
+  REQUIRE(r1.ok());
+  const std::string a = r1->cartridges.at(0);
+  REQUIRE(f.cat->set_cartridge_state(a, catalog::CartridgeState::full, "test").ok());
+  f.add("vm/b.img", 1u << 20, 22);
+  auto big = f.request();
+  big.block_size = 512 * 1024;
+  RecordingJob j2;
+  auto r2 = f.run(j2, big);
+  INFO(j2.all_logs());
+  REQUIRE(r2.ok());
+  const std::string b = r2->cartridges.at(0);
+  REQUIRE(b != a);
+  REQUIRE(f.cat->set_cartridge_state(a, catalog::CartridgeState::appendable, "test").ok());
+  auto cb = f.cat->cartridge(b);
+  REQUIRE(cb.ok());
+  REQUIRE(cb->block_size == 512 * 1024);
+
+  // B is out of the library when a 256 KiB job starts (so it starts on A)
+  // and back when A is full: the job must not append to B in 256 KiB blocks.
+  move_cartridge(f, b, drivers::ElementType::import_export);
+  f.add("vm/c.img", 10u << 20, 23);
+  ImportDuringChange j3(f, b);
+  auto r3 = f.run(j3, f.request());
+  INFO(j3.all_logs());
+  REQUIRE(r3.ok());
+  REQUIRE(j3.imported());
+  CHECK(r3->files_written == 1);
+  CHECK(r3->block_size == 256 * 1024);
+  REQUIRE(r3->cartridges.size() >= 2);
+  CHECK(r3->cartridges[0] == a);
+  CHECK(std::find(r3->cartridges.begin(), r3->cartridges.end(), b) == r3->cartridges.end());
+  CHECK(j3.all_logs().find("cartridge " + b + " is labelled for 524288-byte blocks and this job writes 262144-byte "
+                           "blocks: not appending to it") != std::string::npos);
+  auto after = f.cat->cartridge(b);
+  REQUIRE(after.ok());
+  CHECK(after->state == catalog::CartridgeState::appendable);
+  // Every cartridge holds only blocks of its label's size.
+  CHECK(data_block_lengths(f, b) == std::set<std::size_t>{512 * 1024});
+  for (auto& c : r3->cartridges) {
+    INFO(c);
+    auto cc = f.cat->cartridge(c);
+    REQUIRE(cc.ok());
+    CHECK(cc->block_size == 256 * 1024);
+    CHECK(data_block_lengths(f, c) == std::set<std::size_t>{256 * 1024});
+  }
+  check_catalog(*f.cat, f.files);
+  std::vector<std::string> order = r3->cartridges;
+  order.push_back(b);
+  f.verify_tapes_with_gnu_tar(order);
+}
+
+TEST_CASE("a full cartridge the catalog calls appendable is marked full, not written past its end") {
+  // What a catalog rebuilt from the tapes, or a crash before the state was
+  // recorded, leaves: A is full on tape, appendable in the catalog.
+  SimBackup f("sim:drives=1,slots=6,cartridges=4,cartridge-mb=8,sync=false");
+  f.add("vm/a.img", 1u << 20, 31);
+  RecordingJob j1;
+  auto r1 = f.run(j1, f.request());
+  INFO(j1.all_logs());
+  REQUIRE(r1.ok());
+  REQUIRE(r1->cartridges.size() == 1);
+  const std::string a = r1->cartridges[0];
+  {
+    // Fill A to its physical end after its end of data.
+    auto lease = f.drives->reserve("test fill");
+    REQUIRE(lease.ok());
+    REQUIRE(pools::load_cartridge(f.board->library(), *lease, a).ok());
+    REQUIRE(lease->drive().set_block_size(0).ok());
+    REQUIRE(lease->drive().space(drivers::SpaceCode::end_of_data, 0).ok());
+    std::vector<std::uint8_t> block(256 * 1024, 0);
+    int written = 0;
+    while (true) {
+      auto w = lease->drive().write(block);
+      if (!w) {
+        REQUIRE(w.error().code == Errc::volume_overflow);
+        break;
+      }
+      REQUIRE(++written < 100);
+    }
+    REQUIRE(pools::unload_cartridge(f.board->library(), *lease).ok());
+  }
+  auto ca = f.cat->cartridge(a);
+  REQUIRE(ca.ok());
+  REQUIRE(ca->state == catalog::CartridgeState::appendable);
+
+  f.add("vm/b.img", 1u << 20, 32);
+  RecordingJob j2;
+  auto r2 = f.run(j2, f.request());
+  INFO(j2.all_logs());
+  REQUIRE(r2.ok());
+  CHECK(r2->files_written == 1);
+  REQUIRE(r2->cartridges.size() == 1);
+  CHECK(r2->cartridges[0] != a);
+  CHECK(j2.all_logs().find("cartridge " + a + " has 0 MiB left (cartridge memory) although the catalog had it "
+                           "appendable: marked full") != std::string::npos);
+  ca = f.cat->cartridge(a);
+  REQUIRE(ca.ok());
+  CHECK(ca->state == catalog::CartridgeState::full);
+  check_catalog(*f.cat, f.files);
+}
+
+TEST_CASE("a job spans only onto later cartridges of its media set") {
+  // A full cartridge a rebuilt catalog calls appendable, with room left in
+  // its early-warning zone: a job leaving a later cartridge must not go back
+  // to it (readers take a set's cartridges in sequence order).
+  SimBackup f("sim:drives=1,slots=8,cartridges=5,cartridge-mb=8,sync=false");
+  f.add("vm/a.img", 10u << 20, 41);
+  RecordingJob j1;
+  auto r1 = f.run(j1, f.request());
+  INFO(j1.all_logs());
+  REQUIRE(r1.ok());
+  REQUIRE(r1->cartridges.size() == 2);
+  const std::string a = r1->cartridges[0], b = r1->cartridges[1];
+  REQUIRE(f.cat->set_cartridge_state(a, catalog::CartridgeState::appendable, "test: as if rebuilt").ok());
+
+  f.add("vm/b.img", 5u << 20, 42);
+  RecordingJob j2;
+  auto r2 = f.run(j2, f.request());
+  INFO(j2.all_logs());
+  REQUIRE(r2.ok());
+  REQUIRE(r2->cartridges.size() == 2);
+  CHECK(r2->cartridges[0] == b);
+  CHECK(r2->cartridges[1] != a);
+  CHECK(j2.all_logs().find("cartridge " + a + " (sequence 1) comes before " + b +
+                           " (sequence 2) in media set") != std::string::npos);
+  // The spanning file's pieces lie on cartridges of rising sequence.
+  auto on = f.cat->files_on_tape("repo1");
+  REQUIRE(on.ok());
+  for (auto& file : *on) {
+    if (file.path != "vm/b.img") continue;
+    auto pieces = f.cat->pieces_of(file.backup_file);
+    REQUIRE(pieces.ok());
+    REQUIRE(pieces->size() == 2);
+    CHECK(pieces->at(0).cartridge == b);
+    CHECK(pieces->at(1).cartridge == r2->cartridges[1]);
+  }
+  check_catalog(*f.cat, f.files);
+  f.verify_tapes_with_gnu_tar({a, b, r2->cartridges[1]});
 }

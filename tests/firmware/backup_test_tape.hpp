@@ -4,8 +4,6 @@
 // M, a MEDIUM ERROR at a chosen block; a StreamEvents that records what the
 // writer reports and hands out fresh cartridges; helpers that dump tape
 // files to disk and run GNU tar on them.
-#include <openssl/evp.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -16,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "firmware/format/sha256.hpp"
 #include "firmware/pipeline/block_sink.hpp"
 #include "firmware/pipeline/tape_stream_writer.hpp"
 #include "tar_fixture.hpp"
@@ -119,18 +118,7 @@ class RecordingEvents : public firmware::pipeline::StreamEvents {
   std::vector<TestTapeLimits> limits_;
 };
 
-inline std::string sha256_hex(std::span<const std::uint8_t> d) {
-  unsigned char md[32];
-  unsigned int n = 0;
-  EVP_Digest(d.data(), d.size(), md, &n, EVP_sha256(), nullptr);
-  static const char* k = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += k[md[i] >> 4];
-    s += k[md[i] & 15];
-  }
-  return s;
-}
+using firmware::format::sha256_hex;
 
 struct ShellResult {
   int status = -1;

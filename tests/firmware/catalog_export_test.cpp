@@ -79,6 +79,11 @@ TEST_CASE("job catalog: export then import into an empty catalog reproduces the 
   CHECK(w2.block_size == 262144);
   CHECK(w2.state == CartridgeState::appendable);
   CHECK(w2.last_file_number == std::optional<std::uint32_t>(2));
+  CHECK(w2.bytes_written == (10 + 0) * 262144ull);  // its tape files' blocks
+  // The job went on to W2, so W1 is full: a later job must not append there.
+  auto w1 = TG_REQUIRE_OK(dst.cat->cartridge("W1"));
+  CHECK(w1.state == CartridgeState::full);
+  CHECK(w1.bytes_written == 12 * 262144ull);
 
   auto files = TG_REQUIRE_OK(dst.cat->files_of_job(r.job));
   REQUIRE(files.size() == 2);

@@ -125,7 +125,7 @@ TEST_CASE("pieces: restore finds the pieces of a spanned file in tape order") {
   CHECK(locs[1].media_set == f.ms.id);
 }
 
-TEST_CASE("pieces: files of a chain, a job, a media set; versions") {
+TEST_CASE("pieces: files of a chain, a job, a media set, versions") {
   TwoCartridgeJob f;
   TG_REQUIRE_STATUS(f.cat->commit_pieces_through(f.t2.id, 4));
   auto chain = TG_REQUIRE_OK(f.cat->files_of_group("/r", "vm1"));

@@ -66,7 +66,7 @@ TEST_CASE("pools: appendable cartridges of the current set come first, highest s
   CHECK(o.allocation->barcode == "BL1");
 }
 
-TEST_CASE("pools: then free cartridges: pool members before blanks; they get the next sequence") {
+TEST_CASE("pools: then free cartridges: pool members before blanks, they get the next sequence") {
   PoolFixture f;
   f.in_set("W1", 1, CartridgeState::full);
   f.cart("BL1", CartridgeState::blank);

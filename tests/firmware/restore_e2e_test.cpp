@@ -131,7 +131,7 @@ struct SimRestore {
 
 }  // namespace
 
-TEST_CASE("back up across cartridges, delete, restore byte-identical; rebuild the catalog, restore again") {
+TEST_CASE("back up across cartridges, delete, restore byte-identical, rebuild the catalog, restore again") {
   SimRestore f;
   INFO(f.summary.text());
   // The disk image really spans cartridges.

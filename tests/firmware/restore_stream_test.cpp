@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "firmware/format/sha256.hpp"
 #include "firmware/restore/restore_job.hpp"
-#include "firmware/restore/sha256.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
 #include "memory_tape.hpp"
 #include "tar_fixture.hpp"
@@ -24,12 +24,6 @@ using tg::test::ScratchDir;
 namespace {
 
 constexpr std::size_t kBlock = 10240;   // GNU tar's record: volumes end on it
-
-std::string sha_of(const std::vector<std::uint8_t>& b) {
-  Sha256 h;
-  h.update(b);
-  return h.finish_hex();
-}
 
 struct Fixture {
   ScratchDir dir{"restore"};
@@ -78,7 +72,7 @@ struct Fixture {
         auto& pf = files[path];
         pf.file.path = path;
         pf.file.size = originals.at(path).size();
-        pf.file.sha256 = sha_of(originals.at(path));
+        pf.file.sha256 = tg::firmware::format::sha256_hex(originals.at(path));
         pf.file.on_tape = true;
         catalog::PieceLocation loc;
         loc.piece.offset = m.file_offset;
@@ -327,4 +321,60 @@ TEST_CASE("restored paths never leave the target directory") {
   CHECK_FALSE(check_relative_path("a/./b").ok());
   CHECK_FALSE(check_relative_path("a/..").ok());
   CHECK_FALSE(check_relative_path("").ok());
+}
+
+TEST_CASE("read-ahead and block-by-block restores report the same, fault for fault") {
+  // Each fault on its own fixture, restored once through the read-ahead
+  // ring (a small one, so it wraps) and once without it: the same files
+  // restored, the same failures with the same messages (cartridge, tape
+  // file, block).
+  enum class Fault { none, unreadable, corrupted, small_buffer, cancelled };
+  for (Fault fault : {Fault::none, Fault::unreadable, Fault::corrupted, Fault::small_buffer, Fault::cancelled}) {
+    INFO("fault " << int(fault));
+    std::vector<std::string> outcomes[2];
+    std::uint64_t locates[2] = {0, 0};
+    for (int ahead = 0; ahead < 2; ++ahead) {
+      Fixture fx;
+      RestoreOptions options{.target = fx.target(), .read_ahead_bytes = ahead ? 4 * kBlock : 0};
+      if (fault == Fault::unreadable) fx.lib.tapes["TP0002L9"].medium_error_at = 2 + 10;
+      if (fault == Fault::corrupted) fx.lib.tapes["TP0003L9"].objects[2 + 3].bytes[700] ^= 0x55;
+      if (fault == Fault::small_buffer) options.block_buffer_bytes = 4096;
+      // Cancelled part-way (the same block in both runs: the read-ahead
+      // never asks the context): the job stops, the tape thread is joined,
+      // nothing half-written is left.
+      struct CancelLater : RecordingContext {
+        mutable int checks = 0;
+        int limit = 1 << 30;
+        bool cancelled() const override { return ++checks > limit; }
+      } ctx;
+      if (fault == Fault::cancelled) ctx.limit = 60;
+      auto report = run_restore(fx.plan, fx.lib, ctx, options);
+      if (fault == Fault::cancelled) {
+        REQUIRE_FALSE(report.ok());
+        CHECK(report.error().code == tg::Errc::cancelled);
+        outcomes[ahead].push_back(report.error().message);
+      } else {
+        REQUIRE(report.ok());
+        outcomes[ahead].push_back(std::to_string(report->files_ok) + " ok");
+        for (auto& f : report->failures) outcomes[ahead].push_back(f.path + ": " + f.error);
+        if (ahead) {
+          CHECK(report->read_ahead.blocks_read >= report->stats.blocks_read);
+          CHECK(report->read_ahead.restarts >= 1);
+        }
+      }
+      CHECK(leftover_partials(fx.target()) == 0);
+      for (auto& [b, t] : fx.lib.tapes) locates[ahead] += t.locates;
+      // The job left no thread behind: the tapes are ours to read again.
+      auto& t1 = fx.lib.tapes["TP0001L9"];
+      REQUIRE(t1.locate(0).ok());
+      std::vector<std::uint8_t> buf(kBlock);
+      CHECK(t1.read(buf).ok());
+    }
+    CHECK(outcomes[0] == outcomes[1]);
+    CHECK(locates[0] == locates[1]);
+    if (fault == Fault::small_buffer) {
+      REQUIRE(outcomes[1].size() > 1);
+      CHECK(outcomes[1][1].find("block of 10240 bytes is larger than the read buffer of 4096") != std::string::npos);
+    }
+  }
 }

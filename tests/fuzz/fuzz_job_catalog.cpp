@@ -13,12 +13,11 @@
 // exported again is the same copy).
 #include <cstddef>
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
 
 #include "firmware/catalog/job_catalog_io.hpp"
-#include "firmware/restore/sha256.hpp"
+#include "firmware/format/sha256.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace c = tg::firmware::catalog;
@@ -30,9 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t records = 0;
     for (char ch : text) records += ch == '\n';
     if (!text.empty() && text.back() != '\n') ++records;
-    tg::firmware::restore::Sha256 sha;
-    sha.update(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()));
-    text = body + "end\t" + std::to_string(records) + "\t" + sha.finish_hex() + "\n";
+    text = body + "end\t" + std::to_string(records) + "\t" + tg::firmware::format::sha256_hex(body) + "\n";
   }
   auto doc = c::decode_job_catalog(text);
   if (!doc.ok()) {

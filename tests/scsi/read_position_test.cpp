@@ -61,6 +61,20 @@ TEST_CASE("long form: 64-bit object and file numbers, LONU/MPU") {
   CHECK_FALSE(p->file_number);
 }
 
+TEST_CASE("long form: object 0 without BOP is an unknown position (tgt after I/O)") {
+  B r(32, 0);
+  r[0] = 0x20;  // what tgt 1.0.85 answers after writes: no BOP, LONU clear, object 0
+  auto p = parse_read_position_long(r);
+  REQUIRE(p.ok());
+  CHECK_FALSE(p->logical_object);
+  CHECK_FALSE(p->file_number);
+  r[0] = 0x80;  // at BOP, object 0 is right
+  p = parse_read_position_long(r);
+  REQUIRE(p.ok());
+  REQUIRE(p->logical_object);
+  CHECK(*p->logical_object == 0);
+}
+
 TEST_CASE("READ POSITION: short replies are errors") {
   auto p = parse_read_position_short(B(19, 0));
   REQUIRE_FALSE(p.ok());

@@ -119,7 +119,7 @@ TEST_CASE("descriptor sense: information and stream commands descriptors") {
   CHECK(errc_for(*s) == Errc::blank_check);
 }
 
-TEST_CASE("descriptor sense: filemark/ILI and sense-key specific; unknown descriptors skipped") {
+TEST_CASE("descriptor sense: filemark/ILI and sense-key specific, unknown descriptors skipped") {
   B raw{0x73, 0x00, 0x00, 0x01, 0, 0, 0, 16,
         0x80, 0x02, 0xAA, 0xBB,              // vendor descriptor, skipped
         0x04, 0x02, 0x00, 0xA0,              // FILEMARK + ILI

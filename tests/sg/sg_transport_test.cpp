@@ -87,7 +87,7 @@ TEST_CASE("SgTransport: a host failure loses the position, once", "[sg]") {
   CHECK(f.transport.take_position_lost());
 }
 
-TEST_CASE("SgTransport: ioctl errno becomes a transport error; EINTR loses the position", "[sg]") {
+TEST_CASE("SgTransport: ioctl errno becomes a transport error, EINTR loses the position", "[sg]") {
   Fixture f;
   std::array<std::uint8_t, 6> tur{};
   f.dev->answer.err = EINVAL;

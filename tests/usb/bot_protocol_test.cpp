@@ -77,7 +77,7 @@ TEST_CASE("BOT data-in: CBW fields, data and residue of a short reply", "[usb]")
   CHECK_FALSE(rig.t0.take_position_lost());
 }
 
-TEST_CASE("BOT data-out and no-data commands; tags advance", "[usb]") {
+TEST_CASE("BOT data-out and no-data commands, tags advance", "[usb]") {
   Rig rig;
   std::vector<std::uint8_t> block(4096);
   for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<std::uint8_t>(i * 7);
@@ -104,7 +104,7 @@ TEST_CASE("BOT data-out the device did not fully use: residue from the CSW", "[u
   CHECK(w->residual == 3096);
 }
 
-TEST_CASE("BOT CSW 'failed' is followed by REQUEST SENSE; the sense lands in the reply", "[usb]") {
+TEST_CASE("BOT CSW 'failed' is followed by REQUEST SENSE, the sense lands in the reply", "[usb]") {
   Rig rig;
   // Early warning on WRITE: CHECK CONDITION, NO SENSE, EOM, 00/02.
   rig.lun0.status = hal::scsi_status::check_condition;

@@ -1,10 +1,10 @@
-#include "firmware/restore/sha256.hpp"
+#include "firmware/format/sha256.hpp"
 
 #include <openssl/evp.h>
 
 #include <cstdlib>
 
-namespace tg::firmware::restore {
+namespace tg::firmware::format {
 
 struct Sha256::Ctx {
   EVP_MD_CTX* md = nullptr;
@@ -40,4 +40,10 @@ std::string Sha256::finish_hex() {
   return out;
 }
 
-}  // namespace tg::firmware::restore
+std::string sha256_hex(std::span<const std::uint8_t> bytes) {
+  Sha256 h;
+  h.update(bytes);
+  return h.finish_hex();
+}
+
+}  // namespace tg::firmware::format
