@@ -82,10 +82,18 @@ class PositionFollower {
   }
   // Past the next filemark; true when end of data came first.
   Result<bool> skip_tape_file(std::span<std::uint8_t> buf) {
-    if (tape_.position()) {
+    if (!reads_through_) {
+      std::optional<std::uint64_t> before = count_;
       auto sp = TG_TRY(tape_.space(drivers::SpaceCode::filemarks, 1));
-      count_.reset();
-      return sp.hit_end_of_data;
+      if (auto p = tape_.position(); p) {
+        count_ = *p;
+        return sp.hit_end_of_data;
+      }
+      // The drive keeps no position over a SPACE: go back and read through
+      // from now on.
+      if (!before) return make_error(Errc::position_lost, "the drive reports no position after SPACE");
+      reads_through_ = true;
+      TG_CHECK(locate(*before));
     }
     for (;;) {
       auto r = TG_TRY(read(buf));
@@ -103,6 +111,7 @@ class PositionFollower {
  private:
   TapeReader& tape_;
   std::optional<std::uint64_t> count_;
+  bool reads_through_ = false;
 };
 
 // Pass 1 on one loaded cartridge.

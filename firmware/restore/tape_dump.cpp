@@ -35,15 +35,16 @@ Result<DumpStats> dump_tape_file(TapeReader& tape, std::uint32_t file_number, st
       return make_error(Errc::not_found, "the cartridge has only " + std::to_string(have) +
                                              " tape files; there is no tape file " + std::to_string(file_number));
     };
-    if (tape.position()) {
-      if (file_number > 0) {
-        auto sp = TG_TRY(tape.space(drivers::SpaceCode::filemarks, static_cast<std::int32_t>(file_number)));
-        if (sp.residual != 0 || sp.hit_end_of_data) return none(file_number - sp.residual);
-      }
-      st.first_block = TG_TRY(tape.position());
+    if (file_number > 0) {
+      auto sp = TG_TRY(tape.space(drivers::SpaceCode::filemarks, static_cast<std::int32_t>(file_number)));
+      if (sp.residual != 0 || sp.hit_end_of_data) return none(file_number - sp.residual);
+    }
+    if (auto p = tape.position(); p) {
+      st.first_block = *p;
     } else {
-      // A drive that cannot report where it is (tgt): read up to the tape
-      // file, counting, so the block numbers in messages are still right.
+      // A drive that cannot report where it is after a SPACE (tgt): read up
+      // to the tape file, counting, so block numbers in messages are right.
+      TG_CHECK(tape.rewind());
       std::uint64_t objects = 0;
       for (std::uint32_t marks = 0; marks < file_number;) {
         auto r = TG_TRY(tape.read(buffer));
