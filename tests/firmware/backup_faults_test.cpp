@@ -90,6 +90,20 @@ struct FaultBackup {
   Result<backup::BackupSummary> run(JobContext& job) {
     return backup::run_backup(request(), app->library(), app->drives(), cat(), job, hal::system_clock());
   }
+  // After a failed job: the rerun completes, one committed copy of each
+  // file, every cartridge verifies, tape file numbers match the filemarks,
+  // everything restores byte for byte.
+  void rerun_completes_everything() {
+    test::RecordingContext rerun;
+    auto r = run(rerun);
+    INFO(test::log_text(rerun.logs));
+    REQUIRE(r.ok());
+    CHECK(r->failures.empty());
+    test::check_one_copy_each(cat(), files);
+    test::verify_every_cartridge(*app, "after the rerun");
+    test::check_file_numbers(*app);
+    test::restore_everything(*app, dir.path / "restore", files);
+  }
   // Reads block 0 of a cartridge through a drive of the library.
   format::MediumClassification classify(const std::string& barcode) {
     auto lease = app->drives().reserve("test");
@@ -312,15 +326,7 @@ TEST_CASE("a picker that sticks during a cartridge change: the job fails naming 
   // The picker is repaired; the cartridge it left in the drive is read.
   f.app->sim().set_picker_stuck(false);
   test::verify_every_cartridge(*f.app, "after the failed job");
-  test::RecordingContext rerun;
-  auto r2 = f.run(rerun);
-  INFO(test::log_text(rerun.logs));
-  REQUIRE(r2.ok());
-  CHECK(r2->failures.empty());
-  test::check_one_copy_each(f.cat(), f.files);
-  test::verify_every_cartridge(*f.app, "after the rerun");
-  test::check_file_numbers(*f.app);
-  test::restore_everything(*f.app, f.dir.path / "restore", f.files);
+  f.rerun_completes_everything();
 }
 
 TEST_CASE("a unit attention from the changer just before a move (door opened) does not fail the job") {
@@ -371,13 +377,5 @@ TEST_CASE("a drive reset (unit attention 29/00) in the middle of writing: the jo
   CHECK(jobs->front().state == catalog::JobState::failed);
   test::verify_every_cartridge(*f.app, "after the failed job");
 
-  test::RecordingContext rerun;
-  auto r2 = f.run(rerun);
-  INFO(test::log_text(rerun.logs));
-  REQUIRE(r2.ok());
-  CHECK(r2->failures.empty());
-  test::check_one_copy_each(f.cat(), f.files);
-  test::verify_every_cartridge(*f.app, "after the rerun");
-  test::check_file_numbers(*f.app);
-  test::restore_everything(*f.app, f.dir.path / "restore", f.files);
+  f.rerun_completes_everything();
 }

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <span>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -289,6 +290,16 @@ inline std::set<std::string> verify_every_cartridge(Appliance& a, const std::str
 }
 
 // Exactly one committed copy of every repository file, with its hash.
+// Writes a repository of files of the given sizes (pseudo-random content,
+// one seed each from `seed` on) under `root` and records them in `files`.
+inline void write_repository(RepositoryFiles& files, const std::filesystem::path& root,
+                             std::span<const std::pair<const char*, std::size_t>> layout, std::uint32_t seed) {
+  for (auto& [rel, n] : layout) {
+    files[rel] = quick_bytes(n, seed++);
+    write_file(root / rel, files[rel]);
+  }
+}
+
 inline void check_one_copy_each(firmware::catalog::Catalog& cat, const RepositoryFiles& files) {
   auto on = cat.files_on_tape("repo1");
   REQUIRE(on.ok());

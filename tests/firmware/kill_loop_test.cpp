@@ -88,11 +88,7 @@ struct KillLoop {
         {"b/disk-1.img", 1'100'000},  {"b/disk-2.img", 700'000},  {"c/notes.txt", 12'345},
         {"c/part-1.bin", 450'000},    {"c/part-2.bin", 650'000},  {"d/big.img", 1'300'000},
         {"d/tail.txt", 2'000}};
-    std::uint32_t seed = 11;
-    for (auto& [rel, n] : layout) {
-      files[rel] = test::quick_bytes(n, seed++);
-      test::write_file(dir.path / "repo" / rel, files[rel]);
-    }
+    test::write_repository(files, dir.path / "repo", layout, 11);
     auto a = test::open_appliance(state, config);
     REQUIRE(a->cat().create_pool({.name = "p1"}).ok());
     REQUIRE(pools::read_labels(a->cat(), a->drives(), true).ok());

@@ -66,11 +66,7 @@ struct BackedUp {
                                                           {"vm/c.img", 500'000},
                                                           {"vm/d.img", 400'000},
                                                           {"vm/e.img", 300'000}};
-    std::uint32_t seed = 70;
-    for (auto& [rel, n] : layout) {
-      files[rel] = test::quick_bytes(n, seed++);
-      test::write_file(dir.path / "repo" / rel, files[rel]);
-    }
+    test::write_repository(files, dir.path / "repo", layout, 70);
     auto a = test::open_appliance(state, config);
     REQUIRE(a->cat().create_pool({.name = "p1"}).ok());
     REQUIRE(pools::read_labels(a->cat(), a->drives(), true).ok());
