@@ -93,11 +93,14 @@ Result<Reply> CommandContext::run_job(std::string name, std::string kind, servic
       (void)app.jobs->cancel(id);
       cancel_sent = true;
     }
+    std::string line = progress_line(j);
     if (service::job_finished(j.state)) {
+      // A job done before its first look still names itself once (its
+      // number, for the log), whatever the timing.
+      if (last.empty()) io.stream(line + "\n", true);
       if (j.state == service::JobState::succeeded) return j.summary;
       return j.error;
     }
-    std::string line = progress_line(j);
     if (line != last) io.stream(line + "\n", true);
     last = line;
   }
