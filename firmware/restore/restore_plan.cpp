@@ -132,13 +132,10 @@ Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::B
   std::set<std::int64_t> seen;
   for (std::size_t i = 0; i < files.size(); ++i) {
     auto& f = files[i];
-    if (purpose == PlanPurpose::verify) {
-      if (!f.on_tape && files[best[{f.repository, f.path}]].on_tape) {
-        ++plan.superseded;
-        continue;
-      }
-    } else if (best[{f.repository, f.path}] != i) {
-      if (files[best[{f.repository, f.path}]].on_tape) ++plan.superseded;
+    const std::size_t b = best.at({f.repository, f.path});
+    const bool left_out = purpose == PlanPurpose::verify ? !f.on_tape && files[b].on_tape : b != i;
+    if (left_out) {
+      if (files[b].on_tape) ++plan.superseded;
       continue;
     }
     if (!seen.insert(f.id).second) continue;

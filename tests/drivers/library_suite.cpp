@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "drivers/require_ok.hpp"
+
 using namespace std::chrono_literals;
 
 namespace tg::test {
@@ -32,13 +34,6 @@ B pattern(std::size_t n, std::uint32_t seed) {
 // Compares without printing megabytes of bytes when it fails.
 bool same_bytes(const B& a, const B& b) { return a == b; }
 
-std::string describe_error(const Error& e) { return std::string(errc_name(e.code)) + ": " + e.message; }
-
-#define TG_REQUIRE_OK(expr)                                                   \
-  do {                                                                        \
-    auto&& tg_r_ = (expr);                                                    \
-    if (!tg_r_.ok()) FAIL(#expr << " failed: " << describe_error(tg_r_.error())); \
-  } while (0)
 
 // Moves `barcode` from its slot into drive `d`, waits until it is ready
 // and puts the drive in variable-block mode at the beginning of the tape.

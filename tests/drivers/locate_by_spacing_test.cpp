@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/require_ok.hpp"
 #include "drivers/scripted_target.hpp"
 #include "drivers/scsi/opcodes.hpp"
 #include "drivers/sim_library_fixture.hpp"
@@ -22,13 +23,6 @@ namespace op = tg::scsi::op;
 
 namespace {
 
-std::string describe_error(const Error& e) { return std::string(errc_name(e.code)) + ": " + e.message; }
-
-#define TG_REQUIRE_OK(expr)                                                           \
-  do {                                                                                \
-    auto&& tg_r_ = (expr);                                                            \
-    if (!tg_r_.ok()) FAIL(#expr << " failed: " << describe_error(tg_r_.error()));      \
-  } while (0)
 
 B block(std::uint8_t seed) { return B(512 + seed, static_cast<std::uint8_t>(seed * 37 + 1)); }
 

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "drivers/media_changer.hpp"
 #include "drivers/tape_drive.hpp"
 #include "vtl_fixture.hpp"
 
@@ -42,12 +41,7 @@ void expect_block(TapeDrive& drive, std::uint64_t object, std::uint8_t n) {
 
 TEST_CASE("locate on tgt: done with SPACE, the right blocks in both tape files", "[integration][tape][locate]") {
   Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .size_mb = 8});
-  {
-    auto ct = tg::test::open_lun(vtl, vtl.changer_lun());
-    MediaChanger changer(*ct, "lib0");
-    TG_REQUIRE_OK(changer.move(static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR")),
-                               static_cast<std::uint16_t>(vtl.env_int("VTL_DRIVE_ADDR"))));
-  }
+  tg::test::load_first_cartridge(vtl);
   auto t = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*t, "drive0");
   std::vector<std::string> notices;

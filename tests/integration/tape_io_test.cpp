@@ -6,7 +6,6 @@
 
 #include <vector>
 
-#include "drivers/media_changer.hpp"
 #include "drivers/tape_drive.hpp"
 #include "vtl_fixture.hpp"
 
@@ -28,21 +27,11 @@ std::vector<std::uint8_t> pattern(std::size_t n, std::uint32_t seed) {
   return v;
 }
 
-// Moves the first cartridge into the drive at LUN 1's element.
-void load_first_cartridge(const Vtl& vtl) {
-  auto ct = tg::test::open_lun(vtl, vtl.changer_lun());
-  MediaChanger changer(*ct, "lib0");
-  const auto slot = static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR"));
-  const auto drive = static_cast<std::uint16_t>(vtl.env_int("VTL_DRIVE_ADDR"));
-  auto moved = changer.move(slot, drive);
-  TG_REQUIRE_OK(moved);
-}
-
 }  // namespace
 
 TEST_CASE("write blocks and filemarks, read them back", "[integration][tape]") {
   Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .size_mb = 8});
-  load_first_cartridge(vtl);
+  tg::test::load_first_cartridge(vtl);
   auto t = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*t, "drive0");
   TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));
@@ -98,7 +87,7 @@ TEST_CASE("write blocks and filemarks, read them back", "[integration][tape]") {
 
 TEST_CASE("the end of a small cartridge: EOM on a block that was written", "[integration][tape]") {
   Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .size_mb = 2});
-  load_first_cartridge(vtl);
+  tg::test::load_first_cartridge(vtl);
   auto t = tg::test::open_lun(vtl, 1);
   TapeDrive drive(*t, "drive0");
   TG_REQUIRE_OK(drive.wait_ready(std::chrono::seconds(30)));

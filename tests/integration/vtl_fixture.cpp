@@ -1,5 +1,7 @@
 #include "vtl_fixture.hpp"
 
+#include "drivers/media_changer.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -119,6 +121,14 @@ std::unique_ptr<drivers::iscsi::IscsiTransport> open_lun(const Vtl& vtl, int lun
   auto t = drivers::iscsi::IscsiTransport::open(*url, Vtl::transport_options());
   if (!t) throw std::runtime_error("opening " + vtl.lun_url(lun) + ": " + t.error().message);
   return std::move(*t);
+}
+
+void load_first_cartridge(const Vtl& vtl) {
+  auto ct = open_lun(vtl, vtl.changer_lun());
+  drivers::MediaChanger changer(*ct, "lib0");
+  auto moved = changer.move(static_cast<std::uint16_t>(vtl.env_int("VTL_SLOT_ADDR")),
+                            static_cast<std::uint16_t>(vtl.env_int("VTL_DRIVE_ADDR")));
+  if (!moved) throw std::runtime_error("loading the first cartridge: " + moved.error().message);
 }
 
 }  // namespace tg::test

@@ -76,6 +76,10 @@ class StoppedProcess {
 // Opens a transport or fails the test with the error message.
 std::unique_ptr<drivers::iscsi::IscsiTransport> open_lun(const Vtl& vtl, int lun);
 
+// Moves the library's first cartridge into the drive at LUN 1's element
+// (through a changer session of its own), or fails the test.
+void load_first_cartridge(const Vtl& vtl);
+
 }  // namespace tg::test
 
 // REQUIRE that a Result/Status succeeded, printing its error if not.
