@@ -2,7 +2,7 @@
 // one line so tools/bench can tabulate several runs side by side.
 //
 //   tapegate_bench pipeline --board SPEC --state DIR --repo DIR [--block BYTES] [--ring MIB] [--bursty]
-//       a full backup job (scan, lookahead hash, framing, ring, writer,
+//       a full backup job (scan, open, framing, hashing, ring, writer,
 //       catalog commits, job catalog copy) of every file in --repo
 //   tapegate_bench raw --board SPEC --state DIR --bytes N [--block BYTES]
 //       the drive's ceiling: the same number of blocks of the same size

@@ -1,4 +1,4 @@
-// tapegate_bench_stream: the streaming pipeline alone (lookahead hash,
+// tapegate_bench_stream: the streaming pipeline alone (opener, framer, hasher,
 // framing, ring, writer with re-hash) into a sink that discards blocks,
 // i.e. a drive that is never the bottleneck. It measures what the pipeline
 // itself can feed, hashing on, with the same output format as
@@ -84,12 +84,15 @@ int main(int argc, char** argv) {
   for (auto& e : fs::recursive_directory_iterator(repo))
     if (e.is_regular_file()) files.push_back(e.path());
   std::sort(files.begin(), files.end());
-  MemberTable table(files.size() * 3 + 8, "bench", "bench-job");
+  MemberTable table(MemberTable::capacity_for(files.size()), "bench", "bench-job");
   for (auto& p : files) {
     struct stat st {};
     ::stat(p.c_str(), &st);
-    (void)table.append(p.string(), fs::relative(p, repo).generic_string(), static_cast<std::uint64_t>(st.st_size),
-                       st.st_mtim.tv_sec, "", "full", 0, 1);
+    (void)table.append(MemberInput{.source = p.string(),
+                                   .path = fs::relative(p, repo).generic_string(),
+                                   .size = static_cast<std::uint64_t>(st.st_size),
+                                   .mtime = st.st_mtim.tv_sec,
+                                   .kind = "full"});
   }
   long before = tools::rss_kib("VmRSS:");
   PacedSink sink(mbps);

@@ -131,8 +131,8 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   }
   (void)TG_TRY(cat.pool(req.pool));  // not_found names the pool
 
-  // What is on tape already: (path, size, mtime) -> hash. Copies of the
-  // same version are skipped (only_new) or reuse the hash without a read.
+  // What is on tape already: (path, size, mtime). Copies of the same
+  // version are skipped (only_new).
   std::map<std::tuple<std::string, std::uint64_t, std::int64_t>, std::string> on_tape;
   for (auto& f : TG_TRY(cat.files_on_tape(req.repository, req.pool)))
     on_tape[{f.path, f.size, f.mtime}] = f.sha256;
@@ -178,14 +178,18 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
 
   // The member table: every file to write, with room for retries (a
   // changed file once, files lost with a failed cartridge).
-  pipeline::MemberTable table(todo.size() * 3 + 64, req.repository, job.uuid);
+  pipeline::MemberTable table(pipeline::MemberTable::capacity_for(todo.size()), req.repository, job.uuid);
   for (auto* f : todo) {
-    auto i = table.append(f->absolute.string(), f->path, f->size, f->mtime, f->group,
-                          repository::file_kind_name(f->kind), 0, 1);
+    auto i = table.append(pipeline::MemberInput{.source = f->absolute.string(),
+                                                .path = f->path,
+                                                .size = f->size,
+                                                .mtime = f->mtime,
+                                                .group = f->group,
+                                                .kind = repository::file_kind_name(f->kind)});
     if (!i) return fail(std::move(i).error());
-    auto cached = on_tape.find({f->path, f->size, f->mtime});
-    if (cached != on_tape.end()) table.at(*i).cached_sha256 = cached->second;
   }
+  // The last manifest is known now; only retries need one while streaming.
+  if (auto mf = table.append_pending_manifest(); !mf) return fail(std::move(mf).error());
 
   SessionConfig sc{.pool = req.pool,
                    .media_set = media_set->id,
@@ -233,7 +237,8 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   pipeline::StreamConfig cfg;
   cfg.writer.block_size = block_size;
   cfg.writer.tape_file_bytes = req.tape_file_bytes;
-  cfg.writer.flush_bytes = req.flush_bytes;
+  cfg.writer.sync_bytes = req.sync_bytes;
+  cfg.writer.sync_interval = req.sync_interval;
   cfg.ring_bytes = req.ring_bytes;
   auto streamed = pipeline::run_backup_stream(cfg, table, recorder.sink(), recorder);
   sum.files_written = recorder.files_written();

@@ -4,8 +4,8 @@
 //   scan the repository (firmware/repository), drop what is already on
 //   tape (catalog), start the job in the catalog, allocate and mount a
 //   cartridge of the pool (CartridgeSession), stream every file as pax tar
-//   members (firmware/pipeline), commit each file after the flush that
-//   follows it, change cartridges at early warning / overflow / medium
+//   members (firmware/pipeline), commit the files after the sync that
+//   follows them (sparse: sync_bytes / sync_interval), change cartridges at early warning / overflow / medium
 //   error, then write the job's catalog copy as its last tape file.
 //
 // Commit order (architecture.md): a file is "on tape" only after its
@@ -23,6 +23,7 @@
 #include "drivers/library.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/job/job_context.hpp"
+#include "firmware/pipeline/tape_stream_writer.hpp"
 #include "firmware/pools/drive_reservations.hpp"
 #include "hal/clock.hpp"
 #include "hal/result.hpp"
@@ -41,7 +42,11 @@ struct BackupRequest {
   std::uint32_t block_size = 0;           // 0: largest of READ BLOCK LIMITS up to 1 MiB
   std::size_t ring_bytes = 64u << 20;
   std::uint64_t tape_file_bytes = 64ull << 30;  // close a tape file at a file boundary after this
-  std::uint64_t flush_bytes = 0;          // flush+commit after each file once this much was written (0: every file)
+  // Sync the drive and commit the catalog after this much data or time
+  // (pipeline::WriterConfig; 0 bytes: after every file). A crash between
+  // two syncs costs the rerun those files again, never a wrong catalog.
+  std::uint64_t sync_bytes = pipeline::kDefaultSyncBytes;
+  std::chrono::seconds sync_interval = pipeline::kDefaultSyncInterval;
   std::string host = "tapegate";
   std::chrono::milliseconds operator_wait{std::chrono::minutes(10)};
 };

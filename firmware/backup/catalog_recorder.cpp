@@ -53,34 +53,61 @@ Status CatalogRecorder::tape_file_started() {
   return {};
 }
 
+Status CatalogRecorder::write_pending(std::optional<std::uint64_t> commit_blocks) {
+  if (pending_files_.empty() && pending_pieces_.empty() && pending_hashes_.empty() && !commit_blocks) return {};
+  auto txn = TG_TRY(cat_.begin());
+  for (std::size_t i : pending_files_) {
+    const pipeline::Member& m = table_.at(i);
+    auto f = cat_.add_backup_file(catalog::BackupFileStart{.job = job_,
+                                                           .repository = table_.repository(),
+                                                           .path = m.path,
+                                                           .group = m.group,
+                                                           .kind = catalog_kind(m.kind),
+                                                           .size = m.size,
+                                                           .mtime = m.mtime,
+                                                           .sha256 = ""});
+    if (!f) return std::move(f).error();
+    file_ids_[i] = f->id;
+  }
+  for (const PendingPiece& p : pending_pieces_) {
+    auto r = cat_.record_piece(catalog::PieceStart{.backup_file = file_ids_[p.member],
+                                                   .tape_file = p.tape_file,
+                                                   .offset = p.info.offset,
+                                                   .length = p.info.length,
+                                                   .first_block = p.info.first_block,
+                                                   .end_block = p.info.end_block,
+                                                   .header_offset = p.info.header_offset,
+                                                   .volume_index = p.info.volume_index});
+    if (!r) return std::move(r).error();
+  }
+  // The hash is recorded only for a copy that was read whole and unchanged;
+  // the file counts as on tape once its pieces are committed.
+  for (std::size_t i : pending_hashes_)
+    TG_CHECK(cat_.set_backup_file_sha256(file_ids_[i], std::string(table_.at(i).sha256_view())));
+  if (commit_blocks) {
+    auto r = cat_.commit_pieces_through(tape_file_, *commit_blocks);
+    if (!r) return std::move(r).error();
+  }
+  TG_CHECK(cat_.update_job_progress(job_, bytes_written_, files_written_));
+  TG_CHECK(txn.commit());
+  pending_files_.clear();
+  pending_pieces_.clear();
+  pending_hashes_.clear();
+  return {};
+}
+
 Status CatalogRecorder::member_started(std::size_t i) {
   const pipeline::Member& m = table_.at(i);
-  auto f = cat_.add_backup_file(catalog::BackupFileStart{.job = job_,
-                                                         .repository = table_.repository(),
-                                                         .path = m.path,
-                                                         .group = m.group,
-                                                         .kind = catalog_kind(m.kind),
-                                                         .size = m.size,
-                                                         .mtime = m.mtime,
-                                                         .sha256 = ""});
-  if (!f) return std::move(f).error();
-  file_ids_[i] = f->id;
+  pending_files_.push_back(i);
   current_ = i;
   current_done_ = 0;
   snap_.file.set(m.path);
+  if (pending_files_.size() >= kBatchFiles) return write_pending();
   return {};
 }
 
 Status CatalogRecorder::piece_written(std::size_t i, const pipeline::PieceInfo& p) {
-  auto r = cat_.record_piece(catalog::PieceStart{.backup_file = file_ids_[i],
-                                                 .tape_file = tape_file_,
-                                                 .offset = p.offset,
-                                                 .length = p.length,
-                                                 .first_block = p.first_block,
-                                                 .end_block = p.end_block,
-                                                 .header_offset = p.header_offset,
-                                                 .volume_index = p.volume_index});
-  if (!r) return std::move(r).error();
+  pending_pieces_.push_back(PendingPiece{.member = i, .tape_file = tape_file_, .info = p});
   if (i == current_) current_done_ = p.offset + p.length;
   return {};
 }
@@ -92,14 +119,11 @@ Status CatalogRecorder::member_finished(std::size_t i) {
     current_done_ = 0;
   }
   if (m.outcome == pipeline::MemberOutcome::ok) {
-    // The hash is recorded only now that the streamed bytes matched it; the
-    // file counts as on tape once its pieces are committed (durable()).
-    TG_CHECK(cat_.set_backup_file_sha256(file_ids_[i], std::string(m.sha256_view())));
+    pending_hashes_.push_back(i);
     committed_[i] = 1;
     ++files_written_;
     bytes_written_ += m.size;
     snap_.files_done = files_written_;
-    TG_CHECK(cat_.update_job_progress(job_, bytes_written_, files_written_));
   } else {
     ctx_.log(LogLevel::warning, "'" + m.path + "' " + pipeline::member_outcome_name(m.outcome) + ": " +
                                     m.outcome_detail + (m.attempt < 2 ? "; not recorded as on tape, will retry it"
@@ -109,13 +133,15 @@ Status CatalogRecorder::member_finished(std::size_t i) {
 }
 
 Status CatalogRecorder::durable(std::uint64_t blocks) {
-  auto r = cat_.commit_pieces_through(tape_file_, blocks);
-  if (!r) return std::move(r).error();
+  // The drive has acknowledged the flush: every row up to here and the
+  // commit in one transaction.
+  TG_CHECK(write_pending(blocks));
   tape_file_blocks_ = blocks;
   return {};
 }
 
 Status CatalogRecorder::tape_file_closed(std::uint64_t blocks) {
+  TG_CHECK(write_pending());
   TG_CHECK(cat_.close_tape_file(tape_file_, blocks));
   TG_CHECK(cat_.note_written(session_.barcode(), file_number_, blocks * block_size_));
   session_.advance(blocks + 1);  // the blocks and the filemark
@@ -146,6 +172,8 @@ Result<pipeline::BlockSink*> CatalogRecorder::next_volume(pipeline::VolumeEnd wh
   // was recorded just before); the session names each step.
   snap_.bytes_done = job_bytes(nullptr);
   snap_.streaming = false;  // the drive stands still until the next cartridge is loaded
+  // Rows of the failed cartridge stay uncommitted (recovery drops them).
+  TG_CHECK(write_pending());
   if (why == pipeline::VolumeEnd::failed) {
     std::string what = cause ? cause->message : std::string("write failed");
     if (tape_file_ != 0) {
@@ -197,7 +225,7 @@ std::vector<FileFailure> CatalogRecorder::failures() const {
   std::vector<FileFailure> out;
   for (std::size_t i = 0; i < n; ++i) {
     const pipeline::Member& m = table_.at(i);
-    if (m.attempt != 1 || ok[i]) continue;
+    if (m.is_manifest || m.attempt != 1 || ok[i]) continue;
     // The reason of the last attempt.
     std::string reason = m.outcome == pipeline::MemberOutcome::skipped ? m.outcome_detail : "";
     for (std::size_t j = i; j < n; ++j)

@@ -2,14 +2,20 @@
 // What the pipeline's writer reports, turned into catalog records and
 // cartridge changes for one backup job: a tape file opened when its first
 // block is about to be written, a backup file row when its first byte is,
-// a piece per contiguous run, the file's hash only when the streamed bytes
-// matched it, commit_pieces_through() after every acknowledged flush or
+// a piece per contiguous run, the file's hash only when its copy was whole
+// and unchanged, commit_pieces_through() after every acknowledged flush or
 // filemark, the next cartridge at early warning / overflow / medium error.
+//
+// Rows are batched: files, pieces and hashes wait in memory and go to the
+// catalog in one transaction at the next sync (with the commit), at a
+// cartridge change, or every kBatchFiles files (uncommitted, as before):
+// one fsync of the catalog per sync, not four per file.
 // Progress goes to the JobContext without allocating; its bytes are the
 // job's bytes on tape (files finished, plus the part of the file in
 // progress), kept through cartridge changes, whose steps it names.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +57,17 @@ class CatalogRecorder final : public pipeline::StreamEvents {
 
  private:
   std::uint64_t job_bytes(const pipeline::WriterProgress* p) const;
+  // Writes the waiting rows; commit_blocks: also commits the pieces of the
+  // current tape file through that block, in the same transaction.
+  Status write_pending(std::optional<std::uint64_t> commit_blocks = std::nullopt);
+  static constexpr std::size_t kBatchFiles = 256;
+  struct PendingPiece {
+    std::size_t member;
+    std::int64_t tape_file;
+    pipeline::PieceInfo info;
+  };
+  std::vector<std::size_t> pending_files_, pending_hashes_;
+  std::vector<PendingPiece> pending_pieces_;
   catalog::Catalog& cat_;
   CartridgeSession& session_;
   pipeline::MemberTable& table_;

@@ -16,6 +16,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A whole number in [lo, hi] for an option, or invalid_argument naming it.
+Result<std::uint64_t> parse_count(const std::string& text, const char* option, std::uint64_t lo, std::uint64_t hi) {
+  std::uint64_t v = 0;
+  if (text.empty() || text.size() > 12) return Error(Errc::invalid_argument, std::string(option) + " needs a whole number");
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return Error(Errc::invalid_argument, std::string(option) + " needs a whole number, not '" + text + "'");
+    v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (v < lo || v > hi)
+    return Error(Errc::invalid_argument, std::string(option) + " must be between " + std::to_string(lo) + " and " +
+                                             std::to_string(hi));
+  return v;
+}
+
 // Everything a backup request needs that the operator did not say.
 Result<backup::BackupRequest> backup_request(const Appliance& app, const std::string& repository_dir, const std::string& pool,
                                              std::optional<std::string> name, std::optional<std::string> job_name) {
@@ -90,6 +104,17 @@ Result<Reply> backup(CommandContext& c) {
   auto req = TG_TRY(backup_request(c.app, c.arg(0), *pool, name, job));
   req.only_new = !c.req.args.has("all");
   if (const auto* d = c.req.args.get("drive")) req.drive = *d;
+  // Sparse syncs (docs/tape-format.md, "Tape files and syncs").
+  if (const auto* g = c.req.args.get("sync-gb")) {
+    auto v = parse_count(*g, "--sync-gb", 0, 1u << 20);
+    if (!v) return std::move(v).error();
+    req.sync_bytes = *v << 30;
+  }
+  if (const auto* t = c.req.args.get("sync-seconds")) {
+    auto v = parse_count(*t, "--sync-seconds", 1, 7 * 24 * 3600);
+    if (!v) return std::move(v).error();
+    req.sync_interval = std::chrono::seconds(*v);
+  }
   Appliance& app = c.app;
   return c.run_job(req.job_name, "backup", [&app, lib, req](JobContext& ctx) { return run_backup_job(app, *lib, req, ctx); });
 }
@@ -104,13 +129,24 @@ Result<service::JobBody> saved_backup_runner(const service::SavedJob& def, Appli
 }
 
 Status register_backup_commands(CommandTable& t) {
-  TG_CHECK(t.add({.name = "backup", .usage = "backup REPOSITORY --pool P [--job NAME] [--name REPO-NAME] [--drive D] [--all]",
+  TG_CHECK(t.add({.name = "backup",
+                  .usage = "backup REPOSITORY --pool P [--job NAME] [--name REPO-NAME] [--drive D] [--all] "
+                           "[--sync-gb N] [--sync-seconds N]",
                   .summary = "write a backup repository's new files to tape",
                   .help = "Only files without a committed copy on tape are written (--all writes every file again). "
                           "Cartridges change at end of medium; a blank or expired cartridge of the library is assigned to the "
-                          "pool when needed. The catalog records each file once its bytes are durable on tape.",
+                          "pool when needed. The catalog records each file once its bytes are durable on tape: after a sync, which "
+                          "stops the tape, so syncs are sparse (every --sync-gb, default 64, or --sync-seconds, default "
+                          "300, and at the end of each tape file and cartridge); a crash between two syncs makes the "
+                          "rerun write those files again.",
                   .handler = backup, .min_args = 1, .max_args = 1,
-                  .options = {{"pool", true}, {"job", true}, {"name", true}, {"drive", true}, {"all", false}}}));
+                  .options = {{"pool", true},
+                              {"job", true},
+                              {"name", true},
+                              {"drive", true},
+                              {"all", false},
+                              {"sync-gb", true},
+                              {"sync-seconds", true}}}));
   return {};
 }
 

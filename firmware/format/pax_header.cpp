@@ -161,7 +161,9 @@ std::string_view compose_name(char (&buf)[101], std::string_view dir, std::strin
 
 // The x header + records that every member carries after the standard ones.
 void append_tapegate_records(FixedWriter& w, const MemberMeta& m) {
-  append_record(w, pax::kSha256, m.sha256_hex);
+  // TAPEGATE-1 members carry the hash before the data; TAPEGATE-2 members
+  // are hashed while they stream, so theirs is in the manifest that follows.
+  if (!m.sha256_hex.empty()) append_record(w, pax::kSha256, m.sha256_hex);
   append_record(w, pax::kRepository, m.repository);
   append_record(w, pax::kJob, m.job);
   append_record(w, pax::kGroup, m.group);
@@ -203,6 +205,7 @@ Status validate_member(const MemberMeta& m) {
       return make_error(Errc::invalid_argument, "tar member path '" + std::string(m.path) + "' contains '..'");
     start = end + 1;
   }
+  if (m.sha256_hex.empty()) return {};  // TAPEGATE-2: the hash follows in the manifest
   if (m.sha256_hex.size() != 64)
     return make_error(Errc::invalid_argument, "SHA-256 for '" + std::string(m.path) + "' is not 64 hex digits");
   for (char c : m.sha256_hex)

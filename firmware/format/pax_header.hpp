@@ -33,15 +33,16 @@ struct MemberMeta {
   std::string_view path;        // repository-relative, '/' separated
   std::uint64_t size = 0;
   std::int64_t mtime = 0;       // UNIX seconds
-  std::string_view sha256_hex;  // 64 lowercase hex digits ("" only for tests of bad input)
+  std::string_view sha256_hex;  // 64 lowercase hex digits, or "" (TAPEGATE-2: the hash is in the manifest)
   std::string_view repository;
   std::string_view job;         // job uuid
   std::string_view group;       // chain / VM key, may be empty
-  std::string_view kind;        // "full", "incremental", "reverse", "other", "catalog"
+  std::string_view kind;        // "full", "incremental", "reverse", "other", "catalog", "manifest"
 };
 
 // invalid_argument for a path that is empty, absolute, has a ".." component,
-// a NUL byte or more than kMaxPathBytes bytes, or a hash that is not 64 hex.
+// a NUL byte or more than kMaxPathBytes bytes, or a hash that is neither
+// empty nor 64 lowercase hex digits.
 Status validate_member(const MemberMeta& m);
 
 // The original member's preamble: 'x' header, its records, the ustar header.

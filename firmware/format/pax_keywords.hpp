@@ -13,6 +13,8 @@ inline constexpr std::string_view kRepository = "SCHILY.xattr.user.tapegate.repo
 inline constexpr std::string_view kJob = "SCHILY.xattr.user.tapegate.job";
 inline constexpr std::string_view kGroup = "SCHILY.xattr.user.tapegate.group";
 inline constexpr std::string_view kKind = "SCHILY.xattr.user.tapegate.kind";
+// The kind of a TAPEGATE-2 checksum manifest member (sha256_manifest.hpp).
+inline constexpr std::string_view kManifestKind = "manifest";
 
 // GNU tar's multi-volume continuation records (global 'g' header).
 inline constexpr std::string_view kVolumeFilename = "GNU.volume.filename";

@@ -25,18 +25,21 @@ void Sha256::update(std::span<const std::uint8_t> bytes) {
   if (!bytes.empty()) EVP_DigestUpdate(ctx_->md, bytes.data(), bytes.size());
 }
 
-std::string Sha256::finish_hex() {
+void Sha256::finish_hex(std::span<char, 64> out) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_->md, digest, &len);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
+  for (unsigned i = 0; i < 32; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0x0f];
   }
   reset();
+}
+
+std::string Sha256::finish_hex() {
+  std::string out(64, '0');
+  finish_hex(std::span<char, 64>(out.data(), 64));
   return out;
 }
 

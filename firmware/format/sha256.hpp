@@ -22,6 +22,8 @@ class Sha256 {
   void update(std::span<const std::uint8_t> bytes);
   // Lowercase hex of the digest; the object is reset for the next file.
   std::string finish_hex();
+  // The same into a caller's buffer (the pipeline: no allocation per file).
+  void finish_hex(std::span<char, 64> out);
   void reset();
 
  private:

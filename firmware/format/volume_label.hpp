@@ -30,7 +30,7 @@ struct VolumeLabel {
   std::string pool;
   std::string media_set;          // media set id; "" = in the pool, not in a set yet
   std::uint32_t sequence = 0;     // 1-based position in the media set; 0 with no set
-  std::string format;             // firmware::tape_format_name(), "TAPEGATE-1"
+  std::string format;             // firmware::tape_format_name() of the firmware that labelled it, "TAPEGATE-2"
   std::int64_t label_time = 0;    // UNIX seconds
   std::uint32_t block_size = 0;   // tape block size of the data files (0 = variable)
   std::string host;               // appliance / host id that wrote it

@@ -1,12 +1,16 @@
 #pragma once
-// One backup stream end to end: allocates the ring once, starts the
-// lookahead hasher and the framer threads, runs the writer on the calling
-// thread until the last tape file is closed, joins everything.
+// One backup stream end to end: allocates the ring once, starts the opener,
+// framer and hasher threads, runs the writer on the calling thread until the
+// last tape file is closed, joins everything.
+//
+//   opener -> framer (read(2) into ring slots) -> hasher (SHA-256, manifest
+//   lines) -> writer (tape blocks, cuts, syncs) -> BlockSink
 #include <cstdint>
 
 #include "firmware/pipeline/block_ring.hpp"
-#include "firmware/pipeline/lookahead_hasher.hpp"
 #include "firmware/pipeline/member_table.hpp"
+#include "firmware/pipeline/source_opener.hpp"
+#include "firmware/pipeline/stream_hasher.hpp"
 #include "firmware/pipeline/tape_stream_writer.hpp"
 #include "firmware/pipeline/tar_framer.hpp"
 
@@ -15,13 +19,14 @@ namespace tg::firmware::pipeline {
 struct StreamConfig {
   WriterConfig writer;
   std::size_t ring_bytes = 64u << 20;  // total ring size, allocated once at start
-  std::size_t hash_ahead = 2;          // members the hasher may run ahead of the framer
+  std::size_t open_ahead = 16;         // files the opener keeps open ahead of the framer
 };
 
 struct StreamResult {
   WriterStats writer;
   FramerStats framer;
   HasherStats hasher;
+  OpenerStats opener;
   RingStats ring;
   std::size_t ring_slots = 0;
 };

@@ -6,7 +6,8 @@
 
 namespace tg::firmware::pipeline {
 
-Result<std::unique_ptr<BlockRing>> BlockRing::create(std::size_t slot_bytes, std::size_t total_bytes) {
+Result<std::unique_ptr<BlockRing>> BlockRing::create(std::size_t slot_bytes, std::size_t total_bytes,
+                                                     bool hash_stage) {
   if (slot_bytes == 0 || slot_bytes % 512 != 0)
     return make_error(Errc::invalid_argument, "ring slot size must be a positive multiple of 512 bytes");
   std::size_t count = total_bytes / slot_bytes;
@@ -17,11 +18,12 @@ Result<std::unique_ptr<BlockRing>> BlockRing::create(std::size_t slot_bytes, std
     return make_error(Errc::io_error, "cannot allocate the " + std::to_string(count * slot_bytes >> 20) +
                                           " MiB ring buffer");
   std::memset(mem, 0, count * slot_bytes);  // touch it now: RSS is paid at start, not mid-job
-  return std::unique_ptr<BlockRing>(new BlockRing(slot_bytes, count, static_cast<std::uint8_t*>(mem)));
+  return std::unique_ptr<BlockRing>(new BlockRing(slot_bytes, count, static_cast<std::uint8_t*>(mem), hash_stage));
 }
 
-BlockRing::BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base)
-    : slot_bytes_(slot_bytes), count_(count), base_(base), infos_(count), free_q_(count), full_q_(count) {
+BlockRing::BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base, bool hash_stage)
+    : slot_bytes_(slot_bytes), count_(count), hash_stage_(hash_stage), base_(base), infos_(count), free_q_(count),
+      framed_q_(hash_stage ? count : 0), full_q_(count) {
   for (std::size_t i = 0; i < count; ++i) free_q_[i] = static_cast<std::uint32_t>(i);
   free_len_ = count;
 }
@@ -42,6 +44,31 @@ long BlockRing::acquire_free() {
 }
 
 void BlockRing::publish(std::size_t i) {
+  if (!hash_stage_) return push_full(i);
+  {
+    std::lock_guard lk(mu_);
+    framed_q_[(framed_head_ + framed_len_) % count_] = static_cast<std::uint32_t>(i);
+    ++framed_len_;
+  }
+  framed_cv_.notify_one();
+}
+
+long BlockRing::acquire_framed() {
+  std::unique_lock lk(mu_);
+  if (framed_len_ == 0 && !closed_) {
+    ++stats_.hasher_waits;
+    framed_cv_.wait(lk, [&] { return framed_len_ > 0 || closed_; });
+  }
+  if (closed_) return -1;
+  std::uint32_t i = framed_q_[framed_head_];
+  framed_head_ = (framed_head_ + 1) % count_;
+  --framed_len_;
+  return i;
+}
+
+void BlockRing::pass(std::size_t i) { push_full(i); }
+
+void BlockRing::push_full(std::size_t i) {
   {
     std::lock_guard lk(mu_);
     full_q_[(full_head_ + full_len_) % count_] = static_cast<std::uint32_t>(i);
@@ -83,6 +110,7 @@ void BlockRing::close() {
     closed_ = true;
   }
   free_cv_.notify_all();
+  framed_cv_.notify_all();
   full_cv_.notify_all();
 }
 
@@ -91,6 +119,8 @@ void BlockRing::reopen() {
   for (std::size_t i = 0; i < count_; ++i) free_q_[i] = static_cast<std::uint32_t>(i);
   free_head_ = 0;
   free_len_ = count_;
+  framed_head_ = 0;
+  framed_len_ = 0;
   full_head_ = 0;
   full_len_ = 0;
   closed_ = false;

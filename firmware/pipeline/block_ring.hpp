@@ -33,12 +33,17 @@ struct RingStats {
   std::uint64_t writer_waits = 0;    // stalls: writer found no full slot
   std::uint64_t writer_wait_ns = 0;
   std::uint64_t framer_waits = 0;    // framer found no free slot (drive-bound)
+  std::uint64_t hasher_waits = 0;    // hasher found no framed slot (disk-bound)
 };
 
 class BlockRing {
  public:
   // Errc::invalid_argument for zero sizes; allocation happens here only.
-  static Result<std::unique_ptr<BlockRing>> create(std::size_t slot_bytes, std::size_t total_bytes);
+  // hash_stage: published slots pass through a middle stage (the backup's
+  // hasher: acquire_framed / pass) before the consumer sees them, so reading
+  // the source, hashing it and writing the tape run on three threads.
+  static Result<std::unique_ptr<BlockRing>> create(std::size_t slot_bytes, std::size_t total_bytes,
+                                                   bool hash_stage = false);
   ~BlockRing();
   BlockRing(const BlockRing&) = delete;
   BlockRing& operator=(const BlockRing&) = delete;
@@ -51,6 +56,10 @@ class BlockRing {
   // Producer side. Returns -1 once closed.
   long acquire_free();
   void publish(std::size_t i);
+  // Middle stage (hash_stage rings only), in publication order. Returns -1
+  // once closed.
+  long acquire_framed();
+  void pass(std::size_t i);
   // Consumer side. Returns -1 once closed and no full slot is left.
   // count_stall: whether a wait here counts as a drive stall.
   long acquire_full(bool count_stall);
@@ -66,15 +75,17 @@ class BlockRing {
   RingStats stats() const;
 
  private:
-  BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base);
+  BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base, bool hash_stage);
+  void push_full(std::size_t i);
   std::size_t slot_bytes_, count_;
+  bool hash_stage_;
   std::uint8_t* base_;
   std::vector<SlotInfo> infos_;
-  // Two fixed-capacity FIFOs of slot indices.
-  std::vector<std::uint32_t> free_q_, full_q_;
-  std::size_t free_head_ = 0, free_len_ = 0, full_head_ = 0, full_len_ = 0;
+  // Fixed-capacity FIFOs of slot indices.
+  std::vector<std::uint32_t> free_q_, framed_q_, full_q_;
+  std::size_t free_head_ = 0, free_len_ = 0, framed_head_ = 0, framed_len_ = 0, full_head_ = 0, full_len_ = 0;
   mutable std::mutex mu_;
-  std::condition_variable free_cv_, full_cv_;
+  std::condition_variable free_cv_, framed_cv_, full_cv_;
   bool closed_ = false;
   RingStats stats_;
 };

@@ -1,5 +1,8 @@
 #include "firmware/pipeline/member_table.hpp"
 
+#include "firmware/format/pax_keywords.hpp"
+#include "firmware/format/sha256_manifest.hpp"
+
 namespace tg::firmware::pipeline {
 
 const char* member_outcome_name(MemberOutcome o) {
@@ -13,43 +16,102 @@ const char* member_outcome_name(MemberOutcome o) {
   return "?";
 }
 
-MemberTable::MemberTable(std::size_t capacity, std::string repository, std::string job_uuid)
+MemberTable::MemberTable(std::size_t capacity, std::string repository, std::string job_uuid,
+                         std::uint64_t manifest_interval)
     : capacity_(capacity), members_(new Member[capacity]), repository_(std::move(repository)),
-      job_(std::move(job_uuid)) {}
+      job_(std::move(job_uuid)), manifest_interval_(manifest_interval ? manifest_interval : 1) {}
 
-Result<std::size_t> MemberTable::append(const std::string& source, const std::string& path, std::uint64_t size,
-                                        std::int64_t mtime, const std::string& group, const std::string& kind,
-                                        std::uint32_t origin, std::uint32_t attempt) {
+Result<std::size_t> MemberTable::append_locked(const Member& like, std::uint32_t origin, std::uint32_t attempt) {
+  std::size_t i = count_.load(std::memory_order_relaxed);
+  if (i >= capacity_)
+    return make_error(Errc::internal, "too many retries in one job (member table of " + std::to_string(capacity_) +
+                                          " entries is full)");
+  Member& m = members_[i];
+  m.source = like.source;
+  m.path = like.path;
+  m.size = like.size;
+  m.mtime = like.mtime;
+  m.group = like.group;
+  m.kind = like.kind;
+  m.identity = like.identity;
+  m.is_manifest = like.is_manifest;
+  m.list_from = like.list_from;
+  m.list_to = like.list_to;
+  m.origin = attempt == 1 ? static_cast<std::uint32_t>(i) : origin;
+  m.attempt = attempt;
+  count_.store(i + 1, std::memory_order_release);
+  if (!m.is_manifest) {
+    unlisted_bytes_ += m.size;
+    unlisted_lines_ += format::manifest_line_length(m.path);
+  }
+  return i;
+}
+
+Result<std::size_t> MemberTable::append_manifest_locked() {
+  Member like;
+  like.path = format::manifest_member_name(job_, ++manifests_);
+  like.kind = std::string(format::pax::kManifestKind);
+  like.is_manifest = true;
+  like.list_from = unlisted_from_;
+  like.list_to = count_.load(std::memory_order_relaxed);
+  std::size_t i = TG_TRY(append_locked(like, 0, 1));
+  unlisted_from_ = i + 1;
+  unlisted_bytes_ = unlisted_lines_ = 0;
+  return i;
+}
+
+Status MemberTable::list_if_due_locked() {
+  // The next line might not fit a manifest that already holds these.
+  constexpr std::uint64_t kLongestLine = 2 * format::kMaxPathBytes + 68;
+  if (unlisted_bytes_ >= manifest_interval_ || unlisted_lines_ + kLongestLine > format::kMaxManifestBytes)
+    (void)TG_TRY(append_manifest_locked());
+  return {};
+}
+
+Result<std::size_t> MemberTable::append(const MemberInput& in) {
   std::size_t i;
   {
     std::lock_guard lk(mu_);
-    i = count_.load(std::memory_order_relaxed);
-    if (i >= capacity_)
-      return make_error(Errc::internal, "too many retries in one job (member table of " +
-                                            std::to_string(capacity_) + " entries is full)");
-    Member& m = members_[i];
-    m.source = source;
-    m.path = path;
-    m.size = size;
-    m.mtime = mtime;
-    m.group = group;
-    m.kind = kind;
-    m.origin = attempt == 1 ? static_cast<std::uint32_t>(i) : origin;
-    m.attempt = attempt;
-    count_.store(i + 1, std::memory_order_release);
+    Member like;
+    like.source = in.source;
+    like.path = in.path;
+    like.size = in.size;
+    like.mtime = in.mtime;
+    like.group = in.group;
+    like.kind = in.kind;
+    like.identity = in.identity;
+    i = TG_TRY(append_locked(like, 0, 1));
+    TG_CHECK(list_if_due_locked());
   }
   cv_.notify_all();
   return i;
 }
 
 Result<std::optional<std::size_t>> MemberTable::append_retry(std::size_t i) {
+  std::size_t r;
   {
     std::lock_guard lk(mu_);
     if (members_[i].retried) return std::optional<std::size_t>();
     members_[i].retried = true;
+    const Member& m = members_[i];  // input fields are immutable once framed
+    r = TG_TRY(append_locked(m, m.origin, m.attempt + 1));
+    TG_CHECK(list_if_due_locked());
   }
-  const Member& m = members_[i];  // input fields are immutable once appended
-  std::size_t r = TG_TRY(append(m.source, m.path, m.size, m.mtime, m.group, m.kind, m.origin, m.attempt + 1));
+  cv_.notify_all();
+  return std::optional<std::size_t>(r);
+}
+
+Result<std::optional<std::size_t>> MemberTable::append_pending_manifest() {
+  std::size_t r;
+  {
+    std::lock_guard lk(mu_);
+    bool any = false;
+    for (std::size_t j = unlisted_from_; j < count_.load(std::memory_order_relaxed) && !any; ++j)
+      any = !members_[j].is_manifest;
+    if (!any) return std::optional<std::size_t>();
+    r = TG_TRY(append_manifest_locked());
+  }
+  cv_.notify_all();
   return std::optional<std::size_t>(r);
 }
 
@@ -66,15 +128,15 @@ void MemberTable::set_framed(std::size_t n) {
   cv_.notify_all();
 }
 
-void MemberTable::notify_hash() {
+void MemberTable::notify_open() {
   { std::lock_guard lk(mu_); }
   cv_.notify_all();
 }
 
-HashState MemberTable::wait_hash(std::size_t i) {
+OpenState MemberTable::wait_open(std::size_t i) {
   std::unique_lock lk(mu_);
-  cv_.wait(lk, [&] { return stopped() || members_[i].hash_state.load() != HashState::pending; });
-  return members_[i].hash_state.load();
+  cv_.wait(lk, [&] { return stopped() || members_[i].open_state.load() != OpenState::pending; });
+  return members_[i].open_state.load();
 }
 
 void MemberTable::wait_for_members(std::size_t have) {
@@ -98,10 +160,11 @@ void MemberTable::stop() {
 
 format::MemberMeta MemberTable::meta(std::size_t i) const {
   const Member& m = members_[i];
+  // TAPEGATE-2: no hash in the header; it follows in the manifest.
   return format::MemberMeta{.path = m.path,
                             .size = m.size,
                             .mtime = m.mtime,
-                            .sha256_hex = m.sha256_view(),
+                            .sha256_hex = {},
                             .repository = repository_,
                             .job = job_,
                             .group = m.group,

@@ -1,18 +1,27 @@
 #pragma once
 // The backup files of one stream, in the order they go to tape, shared by
-// the three pipeline threads (hasher, framer, writer). Capacity is fixed
-// when the job starts (room for retries), so appending a retry never
+// the pipeline threads (opener, framer, hasher, writer). Capacity is fixed
+// when the job starts (room for retries and manifests), so appending never
 // reallocates under a reader. Each field has one writer thread, and is
 // published to the others through an atomic or through the ring's queue:
-//   input fields        - job, before start (or appender, before count_)
-//   hash_*              - hasher, published by hash_state (release)
-//   *_offset, volume    - framer, published by framed_ (release)
+//   input fields        - appender, before count_ (size and mtime: the
+//                         opener, from the file it opened, before open_state)
+//   fd, open_*          - opener, published by open_state (release)
+//   *_offset, list_*    - framer, published by framed_ (release)
 //   outcome             - framer; atomic because the writer's cut logic
 //                         looks for `skipped` members while the framer may
 //                         still be streaming that member's data. Everything
 //                         else the writer reads about an outcome comes after
 //                         the slot holding the member's last byte (the
 //                         ring's mutex orders outcome_detail).
+//   sha256              - hasher, before it passes the slot holding the
+//                         member's last data byte on to the writer.
+//
+// Manifests (TAPEGATE-2): a member with is_manifest set is no backup file
+// but the checksum manifest of members [list_from, list_to): the framer
+// gives it its size, the hasher writes its content. append() adds one after
+// every manifest_interval bytes of members, and the framer one before it
+// drains, so every tape file the writer closes on its own ends with one.
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -27,33 +36,45 @@
 
 namespace tg::firmware::pipeline {
 
-enum class HashState : std::uint8_t { pending, ready, failed };
+enum class OpenState : std::uint8_t { pending, ready, failed };
 enum class MemberOutcome : std::uint8_t {
   pending,
-  ok,            // streamed bytes hash to the header's SHA-256
+  ok,            // read whole, unchanged while it was copied
   changed,       // file changed or shrank while it was copied
   read_error,    // could not read it all: zeros were framed instead
-  skipped,       // never framed (hashing failed: vanished, unreadable)
+  skipped,       // never framed (could not be opened, replaced since the scan)
 };
 const char* member_outcome_name(MemberOutcome o);
+
+// What the scan saw of a file; the copy checks it is still the same file.
+struct SourceIdentity {
+  std::uint64_t dev = 0, ino = 0;  // 0, 0: unknown (not checked)
+};
 
 struct Member {
   // Input.
   std::string source;        // absolute path on the appliance
   std::string path;          // repository-relative path in the archive
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;    // the scan's, then the opened file's
   std::int64_t mtime = 0;
   std::string group, kind;   // chain key, "full"/"incremental"/...
   std::uint32_t origin = 0;  // index of the first attempt (== own index for originals)
   std::uint32_t attempt = 1;
-  std::string cached_sha256; // from the catalog's hash cache ("" = hash it)
+  SourceIdentity identity;
+  bool is_manifest = false;
+  std::size_t list_from = 0, list_to = 0;  // manifest: the members it lists
+
+  // Opener.
+  std::atomic<OpenState> open_state{OpenState::pending};
+  int fd = -1;                             // the framer closes it
+  std::string open_error;
+  std::int64_t opened_mtime_ns = 0, opened_ctime_ns = 0;
 
   // Hasher.
-  std::atomic<HashState> hash_state{HashState::pending};
   std::array<char, 65> sha256{};   // lowercase hex + NUL
-  std::string hash_error;
 
-  // Framer (stream offsets: bytes since the stream began).
+  // Framer (stream offsets: bytes since the stream began). end_offset is
+  // after the data's zero padding.
   std::uint64_t preamble_offset = 0, data_offset = 0, end_offset = 0;
   std::atomic<MemberOutcome> outcome{MemberOutcome::pending};
   std::string outcome_detail;
@@ -71,34 +92,51 @@ struct Member {
   std::string_view sha256_view() const { return {sha256.data(), 64}; }
 };
 
+struct MemberInput {
+  std::string source, path;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+  std::string group, kind;
+  SourceIdentity identity;
+};
+
 class MemberTable {
  public:
-  MemberTable(std::size_t capacity, std::string repository, std::string job_uuid);
+  // Every this many bytes of backup files, a manifest lists them.
+  static constexpr std::uint64_t kDefaultManifestInterval = 1ull << 30;
+
+  MemberTable(std::size_t capacity, std::string repository, std::string job_uuid,
+              std::uint64_t manifest_interval = kDefaultManifestInterval);
+  // Room for n files, their retries and their manifests.
+  static std::size_t capacity_for(std::size_t files) { return files * 3 + files / 64 + 64; }
   std::size_t capacity() const { return capacity_; }
   std::size_t count() const { return count_.load(std::memory_order_acquire); }
   Member& at(std::size_t i) { return members_[i]; }
+  const Member& at(std::size_t i) const { return members_[i]; }
   const std::string& repository() const { return repository_; }
   const std::string& job() const { return job_; }
 
   // Before the stream starts, or from pipeline threads (retries). Returns the
-  // index; Errc::internal when the table is full (too many retries).
-  Result<std::size_t> append(const std::string& source, const std::string& path, std::uint64_t size,
-                             std::int64_t mtime, const std::string& group, const std::string& kind,
-                             std::uint32_t origin, std::uint32_t attempt);
+  // index; Errc::internal when the table is full (too many retries). May
+  // append a manifest after it (manifest_interval reached).
+  Result<std::size_t> append(const MemberInput& in);
   // Appends a new attempt of member i (attempt + 1), once: the framer (hash
   // mismatch) and the writer (lost cartridge) may both ask; the second call
   // returns nullopt. Errc::internal when the table is full.
   Result<std::optional<std::size_t>> append_retry(std::size_t i);
+  // A manifest of every backup file appended since the last one, if any
+  // (the framer, before it drains). nullopt when there is none to list.
+  Result<std::optional<std::size_t>> append_pending_manifest();
 
   // How many members the framer has placed (positions valid below this).
   std::size_t framed() const { return framed_.load(std::memory_order_acquire); }
   void set_framed(std::size_t n);
 
-  // Hasher/framer hand-over.
-  void notify_hash();
-  // Waits until member i's hash is not pending or stop() was called.
-  HashState wait_hash(std::size_t i);
-  // New members appended or stop: wakes the framer and hasher.
+  // Opener/framer hand-over.
+  void notify_open();
+  // Waits until member i's open state is not pending or stop() was called.
+  OpenState wait_open(std::size_t i);
+  // New members appended or stop: wakes the framer and the opener.
   void wait_for_members(std::size_t have);
   // The framer, after publishing its drain slot: wait_for_members, shown
   // through framer_idle_at().
@@ -107,18 +145,29 @@ class MemberTable {
   // (SIZE_MAX while it works): the stream is idle, every slot published.
   std::size_t framer_idle_at() const { return framer_idle_at_.load(std::memory_order_acquire); }
   void stop();
-  // Hasher: waits until member i is at most `ahead` members past the framer.
+  // Opener: waits until member i is at most `ahead` members past the framer.
   void wait_framer_near(std::size_t i, std::size_t ahead);
   bool stopped() const { return stopped_.load(std::memory_order_acquire); }
 
+  // The member's header fields; a manifest's name is its path.
   format::MemberMeta meta(std::size_t i) const;
 
  private:
+  // Under mu_.
+  Result<std::size_t> append_locked(const Member& like, std::uint32_t origin, std::uint32_t attempt);
+  Result<std::size_t> append_manifest_locked();
+  Status list_if_due_locked();
+
   std::size_t capacity_;
   std::unique_ptr<Member[]> members_;
   std::atomic<std::size_t> count_{0}, framed_{0};
   std::string repository_, job_;
-  std::mutex mu_;
+  std::uint64_t manifest_interval_;
+  // Backup files appended since the last manifest (under mu_).
+  std::size_t unlisted_from_ = 0;
+  std::uint64_t unlisted_bytes_ = 0, unlisted_lines_ = 0;
+  std::uint32_t manifests_ = 0;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> stopped_{false};
   std::atomic<std::size_t> framer_idle_at_{SIZE_MAX};

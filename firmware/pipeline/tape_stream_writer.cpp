@@ -26,6 +26,9 @@ TapeStreamWriter::CutPoint TapeStreamWriter::classify(std::uint64_t e) const {
     if (ignorable(m)) continue;
     if (e <= m.preamble_offset) return {};
     if (e < m.data_offset) return {.kind = Cut::in_header, .member = j};
+    // A manifest is never continued on the next cartridge: tar -M joins
+    // backup files; a manifest is written again whole instead.
+    if (e < m.end_offset && m.is_manifest) return {.kind = Cut::in_header, .member = j};
     if (e < m.end_offset) {
       std::uint64_t d = e - m.data_offset;
       if (d >= m.size) return {.kind = Cut::in_header, .member = j};  // cannot happen: cuts are 512-aligned
@@ -33,6 +36,16 @@ TapeStreamWriter::CutPoint TapeStreamWriter::classify(std::uint64_t e) const {
     }
   }
   return {};
+}
+
+std::uint64_t TapeStreamWriter::next_manifest_end(std::uint64_t from) const {
+  std::size_t n = table_.framed();
+  for (std::size_t j = scan_; j < n; ++j) {
+    const Member& m = table_.at(j);
+    if (ignorable(m) || !m.is_manifest) continue;
+    if (m.end_offset >= from) return m.end_offset;
+  }
+  return UINT64_MAX;  // beyond what is framed: the drain point or later
 }
 
 std::uint64_t TapeStreamWriter::next_boundary(std::uint64_t from) const {
@@ -104,9 +117,15 @@ Status TapeStreamWriter::after_block() {
       m.w_piece_offset = 0;
       m.w_piece_header = static_cast<std::uint64_t>(static_cast<std::int64_t>(m.preamble_offset) + delta_);
       m.w_volume_index = 0;
-      TG_CHECK(events_.member_started(scan_));
+      if (!m.is_manifest) TG_CHECK(events_.member_started(scan_));
     }
     if (m.end_offset > e) break;
+    pending_flush_ = true;
+    if (m.is_manifest) {
+      ++stats_.manifests;
+      ++scan_;
+      continue;
+    }
     std::uint64_t last = static_cast<std::uint64_t>(static_cast<std::int64_t>(m.data_offset + m.size) + delta_);
     PieceInfo p{.offset = m.w_piece_offset,
                 .length = m.size - m.w_piece_offset,
@@ -118,7 +137,6 @@ Status TapeStreamWriter::after_block() {
     TG_CHECK(events_.member_finished(scan_));
     data_done_ += m.size;
     ++members_done_;
-    pending_flush_ = true;
     ++scan_;
   }
   maybe_progress(false);
@@ -134,28 +152,23 @@ Status TapeStreamWriter::after_block() {
       ++stats_.ew_in_header;
     }
   }
-  if (pending_flush_ && bytes_since_flush_ >= cfg_.flush_bytes) TG_CHECK(flush());
+  // Sparse syncs (docs/tape-format.md): a flush stops the tape and costs a
+  // backhitch, so only after sync_bytes or sync_interval, at a file's end.
+  if (pending_flush_ && (bytes_since_flush_ >= cfg_.sync_bytes ||
+                         std::chrono::steady_clock::now() - last_sync_ >= cfg_.sync_interval))
+    TG_CHECK(flush());
   return {};
 }
 
 Status TapeStreamWriter::mark_durable() {
+  last_sync_ = std::chrono::steady_clock::now();
   TG_CHECK(events_.durable(tf_blocks_));
   commit_ = scan_;
   return {};
 }
 
 Status TapeStreamWriter::flush() {
-  auto r = sink_->write_filemarks(0);
-  if (!r) {
-    if (r.error().code == Errc::medium_error || r.error().code == Errc::volume_overflow)
-      return on_medium_error(r.error());
-    return std::move(r).error();
-  }
-  ++stats_.flushes;
-  if (r->early_warning && !early_warning_) {
-    early_warning_ = true;
-    ++stats_.early_warnings;
-  }
+  if (!TG_TRY(write_filemarks(0))) return {};  // the cartridge was lost; retries follow
   bytes_since_flush_ = 0;
   pending_flush_ = false;
   return mark_durable();
@@ -197,30 +210,53 @@ Status TapeStreamWriter::close_at_boundary() {
       }
     }
   }
-  auto fm = sink_->write_filemarks(1);
-  if (!fm) {
-    if (fm.error().code == Errc::medium_error || fm.error().code == Errc::volume_overflow)
-      return on_medium_error(fm.error());
-    return std::move(fm).error();
-  }
-  ++stats_.filemarks;
+  if (!TG_TRY(write_filemarks(1))) return {};
   bytes_since_flush_ = 0;
   pending_flush_ = false;
   TG_CHECK(mark_durable());
   TG_CHECK(events_.tape_file_closed(tf_blocks_));
   tf_open_ = false;
-  if (fm->early_warning) early_warning_ = true;
   if (early_warning_) {
     ++stats_.cuts_at_boundary;
-    auto s = events_.next_volume(VolumeEnd::full, nullptr);
-    if (!s) return std::move(s).error();
-    sink_ = *s;
-    ++stats_.volumes;
-    early_warning_ = false;
-    ew_write_on_ = false;
-    volume_has_data_ = false;
+    return next_volume(VolumeEnd::full, nullptr);
   }
   return {};
+}
+
+// The one way onto the next cartridge: the job loads it, and the writer
+// starts it with nothing written, no early warning, nothing to flush.
+Status TapeStreamWriter::next_volume(VolumeEnd why, const Error* cause) {
+  auto s = events_.next_volume(why, cause);
+  if (!s) return std::move(s).error();
+  sink_ = *s;
+  ++stats_.volumes;
+  early_warning_ = false;
+  ew_write_on_ = false;
+  volume_has_data_ = false;
+  bytes_since_flush_ = 0;
+  pending_flush_ = false;
+  return {};
+}
+
+// WRITE FILEMARKS(count): count 0 is a flush. A medium error or overflow
+// here loses the cartridge's unsynced data: everything uncommitted is
+// written again elsewhere.
+Result<bool> TapeStreamWriter::write_filemarks(std::uint32_t count) {
+  auto r = sink_->write_filemarks(count);
+  if (!r) {
+    if (r.error().code == Errc::medium_error || r.error().code == Errc::volume_overflow) {
+      TG_CHECK(on_medium_error(r.error()));
+      return false;
+    }
+    return std::move(r).error();
+  }
+  if (count == 0) ++stats_.flushes;
+  else stats_.filemarks += count;
+  if (r->early_warning && !early_warning_) {
+    early_warning_ = true;
+    ++stats_.early_warnings;
+  }
+  return true;
 }
 
 Status TapeStreamWriter::switch_volume(const CutPoint& cut) {
@@ -237,25 +273,11 @@ Status TapeStreamWriter::switch_volume(const CutPoint& cut) {
       TG_CHECK(events_.piece_written(cut.member, p));
     }
   }
-  auto fm = sink_->write_filemarks(1);
-  if (!fm) {
-    if (fm.error().code == Errc::medium_error || fm.error().code == Errc::volume_overflow)
-      return on_medium_error(fm.error());
-    return std::move(fm).error();
-  }
-  ++stats_.filemarks;
+  if (!TG_TRY(write_filemarks(1))) return {};
   TG_CHECK(mark_durable());
   TG_CHECK(events_.tape_file_closed(tf_blocks_));
   tf_open_ = false;
-  auto s = events_.next_volume(VolumeEnd::full, nullptr);
-  if (!s) return std::move(s).error();
-  sink_ = *s;
-  ++stats_.volumes;
-  early_warning_ = false;
-  ew_write_on_ = false;
-  volume_has_data_ = false;
-  bytes_since_flush_ = 0;
-  pending_flush_ = false;
+  TG_CHECK(next_volume(VolumeEnd::full, nullptr));
   if (cut.kind == Cut::in_data) {
     Member& m = table_.at(cut.member);
     m.w_volume_index++;
@@ -284,7 +306,8 @@ Status TapeStreamWriter::on_overflow(const Error& e) {
     m.w_abandoned = true;
     ++stats_.requeued;
     ++stats_.header_rewrites;
-    events_.member_requeued(cut.member, r->value_or(SIZE_MAX), "cartridge ended inside its header");
+    if (!m.is_manifest)
+      events_.member_requeued(cut.member, r->value_or(SIZE_MAX), "cartridge ended inside its header");
     skipping_ = true;
     cut = {};
   }
@@ -306,6 +329,7 @@ void TapeStreamWriter::requeue_uncommitted(const char* why) {
     if (ignorable(m)) continue;
     auto r = table_.append_retry(j);
     m.w_abandoned = true;
+    if (m.is_manifest) continue;
     ++stats_.requeued;
     events_.member_requeued(j, r && r->has_value() ? **r : SIZE_MAX, why);
   }
@@ -317,15 +341,7 @@ Status TapeStreamWriter::on_medium_error(const Error& e) {
   requeue_uncommitted("medium error on its cartridge");
   stage_fill_ = 0;
   tf_open_ = false;
-  auto s = events_.next_volume(VolumeEnd::failed, &e);
-  if (!s) return std::move(s).error();
-  sink_ = *s;
-  ++stats_.volumes;
-  early_warning_ = false;
-  ew_write_on_ = false;
-  volume_has_data_ = false;
-  bytes_since_flush_ = 0;
-  pending_flush_ = false;
+  TG_CHECK(next_volume(VolumeEnd::failed, &e));
   skipping_ = true;
   return {};
 }
@@ -363,7 +379,9 @@ Status TapeStreamWriter::push(std::span<const std::uint8_t> bytes) {
     std::size_t n = bytes.size();
     bool want_close = tf_open_ && (early_warning_ || tf_blocks_ * cfg_.block_size >= cfg_.tape_file_bytes);
     if (want_close) {
-      std::uint64_t b = next_boundary(pos_);
+      // At early warning any member boundary will do; a tape file closed
+      // for its size ends after a manifest, so it verifies on its own.
+      std::uint64_t b = early_warning_ ? next_boundary(pos_) : next_manifest_end(pos_);
       if (b == pos_) {
         TG_CHECK(close_at_boundary());
         continue;
@@ -420,6 +438,7 @@ Status TapeStreamWriter::run() {
   if (ring_.slot_bytes() != b) return make_error(Errc::invalid_argument, "ring slot size differs from the block size");
   stage_.assign(b, 0);
   hold_.assign(b, 0);
+  last_sync_ = std::chrono::steady_clock::now();
   auto fail = [&](Error e) -> Status {
     ring_.close();
     table_.stop();

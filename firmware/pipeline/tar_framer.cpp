@@ -1,7 +1,6 @@
 #include "firmware/pipeline/tar_framer.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,14 +8,11 @@
 #include <cstring>
 #include <memory>
 
+#include <ctime>
+
+#include "firmware/format/sha256_manifest.hpp"
+
 namespace tg::firmware::pipeline {
-namespace {
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-
-}  // namespace
 
 TarFramer::TarFramer(MemberTable& table, BlockRing& ring) : table_(table), ring_(ring) {}
 
@@ -78,60 +74,24 @@ bool TarFramer::emit_zeros(std::size_t n) {
   return true;
 }
 
-// Returns false when the ring was closed (stop) or on a fatal error.
-bool TarFramer::frame_member(std::size_t i) {
-  Member& m = table_.at(i);
-  HashState hs = table_.wait_hash(i);
-  if (table_.stopped()) return false;
-  auto place_empty = [&](MemberOutcome o, std::string detail) {
-    m.preamble_offset = m.data_offset = m.end_offset = pos_;
-    m.outcome = o;
-    m.outcome_detail = std::move(detail);
-    ++stats_.skipped;
-    table_.set_framed(i + 1);
-  };
-  if (hs == HashState::failed) {
-    place_empty(MemberOutcome::skipped, m.hash_error);
-    return true;
-  }
-  auto pre = format::encode_member_preamble(table_.meta(i), preamble_);
-  if (!pre) {
-    place_empty(MemberOutcome::skipped, pre.error().message);
-    return true;
-  }
-  m.preamble_offset = pos_;
-  m.data_offset = pos_ + *pre;
-  m.end_offset = m.data_offset + format::padded_to_record(m.size);
-  table_.set_framed(i + 1);
-  if (!emit({preamble_.data(), *pre})) return false;
+namespace {
+std::int64_t ns(const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec; }
+}  // namespace
 
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    fail(make_error(Errc::internal, "OpenSSL SHA-256 initialisation failed"));
-    return false;
-  }
-  MemberOutcome outcome = MemberOutcome::ok;
-  std::string detail;
-  int fd = ::open(m.source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    outcome = MemberOutcome::read_error;
-    detail = "cannot open: " + std::string(std::strerror(errno));
-  } else {
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  }
+// Reads m's data from its open file straight into ring slots. Returns false
+// when the ring was closed; a short or failed read sets outcome and frames
+// zeros instead (the header promised `size` bytes; this copy is never
+// committed).
+bool TarFramer::read_data(Member& m, MemberOutcome& outcome, std::string& detail) {
   std::uint64_t left = m.size;
   while (left > 0) {
-    if (!ensure_space()) {
-      if (fd >= 0) ::close(fd);
-      return false;
-    }
+    if (!ensure_space()) return false;
     std::uint8_t* dst = ring_.slot(static_cast<std::size_t>(slot_)).data() + fill_;
     std::size_t room = ring_.slot_bytes() - fill_;
     std::size_t want = left < room ? static_cast<std::size_t>(left) : room;
     std::size_t got = 0;
-    // read(2) straight into the slot: no intermediate copy.
     while (got < want && outcome == MemberOutcome::ok) {
-      ssize_t n = ::read(fd, dst + got, want - got);
+      ssize_t n = ::read(m.fd, dst + got, want - got);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         outcome = MemberOutcome::read_error;
@@ -143,35 +103,63 @@ bool TarFramer::frame_member(std::size_t i) {
         got += static_cast<std::size_t>(n);
       }
     }
-    // The header promised `size` bytes: keep the archive well-formed with
-    // zeros; this copy is never committed.
     if (got < want) std::memset(dst + got, 0, want - got);
-    EVP_DigestUpdate(ctx.get(), dst, want);
     fill_ += want;
     pos_ += want;
     left -= want;
   }
-  if (fd >= 0 && outcome == MemberOutcome::ok) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != m.size || st.st_mtim.tv_sec != m.mtime) {
-      outcome = MemberOutcome::changed;
-      detail = "size or modification time changed while being copied";
-    }
+  if (outcome != MemberOutcome::ok) return true;
+  struct stat st {};
+  if (::fstat(m.fd, &st) != 0) {
+    outcome = MemberOutcome::read_error;
+    detail = std::string("cannot stat after the copy: ") + std::strerror(errno);
+  } else if (static_cast<std::uint64_t>(st.st_size) != m.size || ns(st.st_mtim) != m.opened_mtime_ns ||
+             ns(st.st_ctim) != m.opened_ctime_ns) {
+    outcome = MemberOutcome::changed;
+    detail = static_cast<std::uint64_t>(st.st_size) != m.size
+                 ? "size changed from " + std::to_string(m.size) + " to " + std::to_string(st.st_size) +
+                       " bytes while being copied"
+                 : "modified while being copied (mtime or ctime changed)";
   }
-  if (fd >= 0) ::close(fd);
-  unsigned char d[EVP_MAX_MD_SIZE];
-  unsigned int dl = 0;
-  EVP_DigestFinal_ex(ctx.get(), d, &dl);
-  static const char* hex = "0123456789abcdef";
-  if (outcome == MemberOutcome::ok) {
-    for (int k = 0; k < 32; ++k) {
-      if (m.sha256[2 * k] != hex[d[k] >> 4] || m.sha256[2 * k + 1] != hex[d[k] & 15]) {
-        outcome = MemberOutcome::changed;
-        detail = "content changed while being copied (SHA-256 differs from the one in its header)";
-        break;
-      }
-    }
+  return true;
+}
+
+// Returns false when the ring was closed (stop) or on a fatal error.
+bool TarFramer::frame_member(std::size_t i) {
+  Member& m = table_.at(i);
+  OpenState os = table_.wait_open(i);
+  if (table_.stopped()) return false;
+  if (m.is_manifest) return frame_manifest(i);
+  auto place_empty = [&](MemberOutcome o, std::string detail) {
+    m.preamble_offset = m.data_offset = m.end_offset = pos_;
+    m.outcome = o;
+    m.outcome_detail = std::move(detail);
+    ++stats_.skipped;
+    table_.set_framed(i + 1);
+  };
+  if (os == OpenState::failed) {
+    place_empty(MemberOutcome::skipped, m.open_error);
+    return true;
   }
+  auto pre = format::encode_member_preamble(table_.meta(i), preamble_);
+  if (!pre) {
+    ::close(m.fd);
+    m.fd = -1;
+    place_empty(MemberOutcome::skipped, pre.error().message);
+    return true;
+  }
+  m.preamble_offset = pos_;
+  m.data_offset = pos_ + *pre;
+  m.end_offset = m.data_offset + format::padded_to_record(m.size);
+  table_.set_framed(i + 1);
+  if (!emit({preamble_.data(), *pre})) return false;
+
+  MemberOutcome outcome = MemberOutcome::ok;
+  std::string detail;
+  bool open = read_data(m, outcome, detail);
+  ::close(m.fd);
+  m.fd = -1;
+  if (!open) return false;
   // Set before the slot holding the last data byte is published (ensure_space
   // publishes lazily, on the next byte).
   m.outcome = outcome;
@@ -190,10 +178,51 @@ bool TarFramer::frame_member(std::size_t i) {
   return emit_zeros(static_cast<std::size_t>(m.end_offset - m.data_offset - m.size));
 }
 
+// A manifest: its lines are known in length now (every member it lists is
+// framed), their content once the hasher has hashed those members.
+bool TarFramer::frame_manifest(std::size_t i) {
+  Member& m = table_.at(i);
+  std::uint64_t lines = 0;
+  for (std::size_t j = m.list_from; j < m.list_to; ++j) {
+    const Member& f = table_.at(j);
+    if (f.is_manifest || f.end_offset == f.preamble_offset) continue;  // a manifest, or never framed
+    lines += format::manifest_line_length(f.path);
+  }
+  if (lines == 0) {  // nothing of its list reached the stream
+    m.preamble_offset = m.data_offset = m.end_offset = pos_;
+    m.outcome = MemberOutcome::skipped;
+    m.outcome_detail = "nothing to list";
+    table_.set_framed(i + 1);
+    return true;
+  }
+  m.size = lines;
+  m.mtime = static_cast<std::int64_t>(::time(nullptr));
+  auto pre = format::encode_member_preamble(table_.meta(i), preamble_);
+  if (!pre) {
+    fail(std::move(pre).error().with_context("checksum manifest"));
+    return false;
+  }
+  m.preamble_offset = pos_;
+  m.data_offset = pos_ + *pre;
+  m.end_offset = m.data_offset + format::padded_to_record(m.size);
+  m.outcome = MemberOutcome::ok;
+  table_.set_framed(i + 1);
+  ++stats_.manifests;
+  if (!emit({preamble_.data(), *pre})) return false;
+  return emit_zeros(static_cast<std::size_t>(m.end_offset - m.data_offset));
+}
+
 void TarFramer::run() {
   std::size_t i = 0;
   while (!table_.stopped()) {
     if (i >= table_.count()) {
+      // Whatever is not listed yet gets its manifest before the drain.
+      auto mf = table_.append_pending_manifest();
+      if (!mf) {
+        fail(std::move(mf).error());
+        break;
+      }
+      if (*mf) continue;
       // A member boundary: hand the writer everything, then wait.
       if (slot_ < 0) {
         slot_ = ring_.acquire_free();

@@ -3,15 +3,22 @@
 // byte stream (preamble, data read(2) straight into ring slots, padding)
 // and publishes it slot by slot. It writes no end-of-archive records and
 // knows nothing of cartridges: the writer (TapeStreamWriter) owns every cut.
+// It neither hashes nor copies twice: the hasher stage behind it hashes the
+// slots (StreamHasher), so each byte of a file is read once and hashed once.
 //
-// While a member's data streams it is hashed again (OpenSSL EVP); at its
-// end the hash is compared with the header's, and size/mtime re-checked.
-// A mismatch marks the member `changed` (never committed) and appends one
-// retry. A slot is published only when the next byte needs room, so a
-// member's outcome is always set before the slot holding its last byte is.
+// "Changed while copied" follows GNU tar's rule: size, mtime and ctime
+// after the copy must equal those fstat gave when the file was opened, and
+// the file must not end early. A mismatch marks the member `changed` (never
+// committed) and appends one retry. A slot is published only when the next
+// byte needs room, so a member's outcome is always set before the slot
+// holding its last byte is.
 //
-// When it runs out of members it publishes what it has as a `drain` slot
-// (a member boundary) and waits for more (writer retries) or stop().
+// A manifest member gets its size from the members it lists (their lines,
+// except those never framed) and zeros as data: the hasher writes the
+// lines over them. Before it drains, the framer appends a manifest of
+// whatever is not listed yet (retries). When it runs out of members it
+// publishes what it has as a `drain` slot (a member boundary) and waits for
+// more (writer retries) or stop().
 #include <array>
 #include <cstdint>
 #include <string>
@@ -25,7 +32,7 @@ namespace tg::firmware::pipeline {
 
 struct FramerStats {
   std::uint64_t members_framed = 0, data_bytes = 0, stream_bytes = 0;
-  std::uint64_t changed = 0, read_errors = 0, skipped = 0;
+  std::uint64_t changed = 0, read_errors = 0, skipped = 0, manifests = 0;
 };
 
 class TarFramer {
@@ -41,6 +48,8 @@ class TarFramer {
  private:
   void run();
   bool frame_member(std::size_t i);
+  bool frame_manifest(std::size_t i);
+  bool read_data(Member& m, MemberOutcome& outcome, std::string& detail);
   bool emit(std::span<const std::uint8_t> bytes);
   bool emit_zeros(std::size_t n);
   bool ensure_space();

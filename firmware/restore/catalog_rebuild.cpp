@@ -6,6 +6,7 @@
 
 #include "firmware/catalog/job_catalog_io.hpp"
 #include "firmware/format/pax_keywords.hpp"
+#include "firmware/format/sha256_manifest.hpp"
 #include "firmware/format/tar_reader.hpp"
 #include "firmware/format/volume_label.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
@@ -204,6 +205,8 @@ struct JobBuild {
   std::set<std::string> cartridges;
   // path -> pieces found (original member and continuations)
   std::map<std::string, std::vector<Found>> pieces;
+  // path -> SHA-256 values the job's manifests list for it (TAPEGATE-2)
+  std::map<std::string, std::vector<std::string>> manifest;
 };
 
 void add_scan_to_jobs(const std::string& barcode, const CartridgeInfo& info, const ScannedTapeFile& tf,
@@ -211,6 +214,21 @@ void add_scan_to_jobs(const std::string& barcode, const CartridgeInfo& info, con
   for (const ScannedMember& m : tf.members) {
     const std::string job = keyword(m.entry, format::pax::kJob);
     if (job.empty() || m.entry.path.rfind(kCatalogPrefix, 0) == 0 || !m.entry.is_regular()) continue;
+    if (keyword(m.entry, format::pax::kKind) == format::pax::kManifestKind) {
+      const std::string where = barcode + " tape file " + std::to_string(tf.file_number);
+      if (!m.complete || m.entry.continuation) {
+        report.problems.push_back(where + ": checksum manifest '" + m.entry.path + "' is incomplete here");
+        continue;
+      }
+      auto entries = format::parse_manifest(m.captured);
+      if (!entries) {
+        report.problems.push_back(where + ": checksum manifest '" + m.entry.path + "': " + entries.error().message);
+        continue;
+      }
+      JobBuild& jb = jobs[job];
+      for (auto& e : *entries) jb.manifest[e.path].push_back(e.sha256);
+      continue;
+    }
     JobBuild& jb = jobs[job];
     if (jb.doc.job.uuid.empty()) {
       jb.doc.job.uuid = job;
@@ -260,7 +278,18 @@ void finish_job(JobBuild& jb, std::map<std::string, CartridgeInfo>& infos, Rebui
     for (const Found& f : found) {
       const ScannedMember& m = *f.member;
       if (m.entry.continuation) continue;
-      const std::string sha = keyword(m.entry, format::pax::kSha256);
+      std::string sha = keyword(m.entry, format::pax::kSha256);
+      // TAPEGATE-2: the hash is in a manifest. A whole member is a valid
+      // copy when its data hashes to a value listed for its path (a copy
+      // that changed while it was copied is listed by a placeholder only).
+      const auto listed = jb.manifest.find(path);
+      if (sha.empty() && listed != jb.manifest.end()) {
+        const auto& hashes = listed->second;
+        if (m.complete && std::find(hashes.begin(), hashes.end(), m.data_sha256) != hashes.end())
+          sha = m.data_sha256;
+        else if (!m.complete)
+          sha = hashes.back();  // a spanned file: checked when it is restored
+      }
       std::vector<const Found*> chain{&f};
       std::uint64_t covered = m.length;
       if (!m.complete) {
@@ -279,11 +308,17 @@ void finish_job(JobBuild& jb, std::map<std::string, CartridgeInfo>& infos, Rebui
         }
       }
       const std::string where = f.barcode + " tape file " + std::to_string(f.tape_file->file_number);
-      if (covered != m.entry.size || sha.empty()) {
+      if (covered != m.entry.size) {
         ++report.members_rejected;
         report.problems.push_back(where + ": '" + path + "' is incomplete on the cartridges read (" +
                                   std::to_string(covered) + " of " + std::to_string(m.entry.size) + " bytes)");
         continue;
+      }
+      if (sha.empty()) {
+        ++report.members_rejected;
+        if (listed == jb.manifest.end())
+          report.problems.push_back(where + ": '" + path + "' has no checksum on the cartridges read (its manifest is missing)");
+        continue;  // listed, but not with this copy's hash: changed while it was copied
       }
       if (chain.size() == 1 && m.data_sha256 != sha) {
         ++report.members_rejected;   // changed while it was copied: not a valid copy
@@ -420,7 +455,11 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
     list.reserve(todo.size());   // Found keeps pointers into these
     for (auto& df : todo) {
       TG_CHECK(tape->locate(df.first_block));
-      auto scan = TG_TRY(scan_tape_file(*tape, scan_buffer, df.number, df.first_block, ScanOptions{.capture_prefix = ""}, &ctx));
+      // TAPEGATE-2 keeps each file's SHA-256 in the manifests: read them.
+      auto scan = TG_TRY(scan_tape_file(*tape, scan_buffer, df.number, df.first_block,
+                                        ScanOptions{.capture_prefix = std::string(format::kManifestDir) + "/",
+                                                    .capture_limit = format::kMaxManifestBytes},
+                                        &ctx));
       ++report.tape_files_scanned;
       if (scan.error) {
         report.problems.push_back(barcode + " tape file " + std::to_string(df.number) + ": " + scan.error->message +

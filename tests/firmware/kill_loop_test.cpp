@@ -99,7 +99,10 @@ struct KillLoop {
                                  .root = dir.path / "repo",
                                  .pool = "p1",
                                  .block_size = test::kFaultBlock,
-                                 .ring_bytes = 8 * test::kFaultBlock};
+                                 .ring_bytes = 8 * test::kFaultBlock,
+                                 // Sparse syncs, scaled down: a sync commits
+                                 // several files at once, as in production.
+                                 .sync_bytes = 400'000};
   }
 };
 

@@ -76,10 +76,16 @@ TEST_CASE("no heap allocation while a large file streams") {
   for (const char* n : {"a.bin", "big.vma"}) {
     struct stat st {};
     ::stat((dir.path / n).c_str(), &st);
-    REQUIRE(table.append((dir.path / n).string(), n, static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, "",
-                         "full", 0, 1)
+    REQUIRE(table.append(MemberInput{.source = (dir.path / n).string(),
+                                     .path = n,
+                                     .size = static_cast<std::uint64_t>(st.st_size),
+                                     .mtime = st.st_mtim.tv_sec,
+                                     .kind = "full"})
                 .ok());
   }
+  // The job lists its files' manifest up front (backup_job.cpp): nothing is
+  // appended while the stream runs.
+  REQUIRE(table.append_pending_manifest().ok());
   CountingSink sink;
   // The big file's data starts within the first block (a.bin is ~100 KB):
   // blocks 2 .. N-1 lie entirely inside it.
