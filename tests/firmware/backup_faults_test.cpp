@@ -144,7 +144,7 @@ sim::SimConfig roomy_library() {
 
 }  // namespace
 
-TEST_CASE("a file that vanishes after the scan is named and never claimed; one rewritten is copied as it is now") {
+TEST_CASE("a file that vanishes after the scan is named and never claimed, one rewritten is copied as it is now") {
   FaultBackup f(roomy_library());
   f.add("a.img", 300'000, 1);
   f.add("gone.img", 200'000, 2);

@@ -92,7 +92,7 @@ TEST_CASE("pools on the simulated library: read labels, label, refuse, allocate,
   auto ca = TG_REQUIRE_OK(f.cat->cartridge(a));
   CHECK(ca.state == CartridgeState::appendable);
   CHECK(ca.pool == std::optional<std::string>("weekly"));
-  CHECK(ca.format_version == "TAPEGATE-1");
+  CHECK(ca.format_version == "TAPEGATE-2");
   CHECK(f.drives_empty());
 
   // 3. Another pool's cartridge is refused without --force.
