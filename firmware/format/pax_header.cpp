@@ -271,7 +271,7 @@ Result<std::vector<std::uint8_t>> encode_single_member_archive(const MemberMeta&
   if (m.size != data.size()) return make_error(Errc::invalid_argument, "member size does not match its data");
   std::vector<std::uint8_t> out(kMaxPreambleBytes);
   std::size_t pre = TG_TRY(encode_member_preamble(m, out));
-  std::uint64_t archive = pre + padded_to_record(data.size()) + 2 * kRecordSize;
+  std::uint64_t archive = pre + padded_to_record(data.size()) + kEndOfArchiveBytes;
   std::uint64_t total = (archive + block_size - 1) / block_size * block_size;
   out.resize(total, 0);
   std::fill(out.begin() + static_cast<std::ptrdiff_t>(pre), out.end(), 0);

@@ -19,6 +19,8 @@
 namespace tg::firmware::format {
 
 inline constexpr std::size_t kRecordSize = 512;
+// POSIX: an archive ends with two zero records; more zeros are allowed.
+inline constexpr std::size_t kEndOfArchiveBytes = 2 * kRecordSize;
 // Bound of one member's preamble: paths are limited to kMaxPathBytes, so
 // all records fit with room to spare.
 inline constexpr std::size_t kMaxPreambleBytes = 16 * 1024;

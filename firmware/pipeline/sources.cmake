@@ -7,5 +7,6 @@ target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/source_opener.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tar_framer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stream_hasher.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cut_planner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_stream_writer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/backup_stream.cpp)

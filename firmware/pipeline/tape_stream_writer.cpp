@@ -9,53 +9,20 @@ namespace tg::firmware::pipeline {
 
 TapeStreamWriter::TapeStreamWriter(const WriterConfig& cfg, MemberTable& table, BlockRing& ring, BlockSink& first,
                                    StreamEvents& events)
-    : cfg_(cfg), table_(table), ring_(ring), sink_(&first), events_(events) {}
+    : cfg_(cfg), table_(table), planner_(table), ring_(ring), sink_(&first), events_(events) {}
 
 std::uint64_t TapeStreamWriter::block_end_stream_offset() const {
   return static_cast<std::uint64_t>(static_cast<std::int64_t>(tf_blocks_ * cfg_.block_size) - delta_);
 }
 
-static bool ignorable(const Member& m) {
-  return m.outcome == MemberOutcome::skipped || m.w_abandoned;
-}
+static bool ignorable(const Member& m) { return CutPlanner::ignorable(m); }
 
-TapeStreamWriter::CutPoint TapeStreamWriter::classify(std::uint64_t e) const {
-  std::size_t n = table_.framed();
-  for (std::size_t j = scan_; j < n; ++j) {
-    const Member& m = table_.at(j);
-    if (ignorable(m)) continue;
-    if (e <= m.preamble_offset) return {};
-    if (e < m.data_offset) return {.kind = Cut::in_header, .member = j};
-    // A manifest is never continued on the next cartridge: tar -M joins
-    // backup files; a manifest is written again whole instead.
-    if (e < m.end_offset && m.is_manifest) return {.kind = Cut::in_header, .member = j};
-    if (e < m.end_offset) {
-      std::uint64_t d = e - m.data_offset;
-      if (d >= m.size) return {.kind = Cut::in_header, .member = j};  // cannot happen: cuts are 512-aligned
-      return {.kind = Cut::in_data, .member = j, .data_done = d};
-    }
-  }
-  return {};
-}
+CutPoint TapeStreamWriter::classify(std::uint64_t e) const { return planner_.classify(scan_, e); }
+
+std::uint64_t TapeStreamWriter::next_boundary(std::uint64_t from) const { return planner_.next_boundary(scan_, from); }
 
 std::uint64_t TapeStreamWriter::next_manifest_end(std::uint64_t from) const {
-  std::size_t n = table_.framed();
-  for (std::size_t j = scan_; j < n; ++j) {
-    const Member& m = table_.at(j);
-    if (ignorable(m) || !m.is_manifest) continue;
-    if (m.end_offset >= from) return m.end_offset;
-  }
-  return UINT64_MAX;  // beyond what is framed: the drain point or later
-}
-
-std::uint64_t TapeStreamWriter::next_boundary(std::uint64_t from) const {
-  std::size_t n = table_.framed();
-  for (std::size_t j = scan_; j < n; ++j) {
-    const Member& m = table_.at(j);
-    if (m.outcome == MemberOutcome::skipped) continue;
-    if (m.preamble_offset >= from) return m.preamble_offset;
-  }
-  return UINT64_MAX;  // beyond what is framed: the drain point or later
+  return planner_.next_manifest_end(scan_, from);
 }
 
 Status TapeStreamWriter::open_tape_file_if_needed() {
@@ -185,7 +152,7 @@ Status TapeStreamWriter::close_at_boundary() {
     ~Closing() { f = false; }
   } closing{closing_ = true};
   const std::size_t b = cfg_.block_size;
-  bool zeros_fit = b - stage_fill_ >= 2 * format::kRecordSize;
+  bool zeros_fit = b - stage_fill_ >= format::kEndOfArchiveBytes;
   if (stage_fill_ > 0) {
     std::memset(stage_.data() + stage_fill_, 0, b - stage_fill_);
     stage_fill_ = 0;

@@ -24,6 +24,7 @@
 
 #include "firmware/pipeline/block_ring.hpp"
 #include "firmware/pipeline/block_sink.hpp"
+#include "firmware/pipeline/cut_planner.hpp"
 #include "firmware/pipeline/member_table.hpp"
 
 namespace tg::firmware::pipeline {
@@ -115,13 +116,6 @@ class TapeStreamWriter {
   const WriterStats& stats() const { return stats_; }
 
  private:
-  enum class Cut : std::uint8_t { boundary, in_data, in_header };
-  struct CutPoint {
-    Cut kind = Cut::boundary;
-    std::size_t member = SIZE_MAX;  // in_data / in_header
-    std::uint64_t data_done = 0;    // in_data: bytes of the member before the cut
-  };
-
   Status push(std::span<const std::uint8_t> bytes);
   Result<std::size_t> push_stage(std::span<const std::uint8_t> bytes);
   Status write_block(std::span<const std::uint8_t> block, bool staged);
@@ -146,6 +140,7 @@ class TapeStreamWriter {
 
   WriterConfig cfg_;
   MemberTable& table_;
+  CutPlanner planner_;
   BlockRing& ring_;
   BlockSink* sink_;
   StreamEvents& events_;
