@@ -24,85 +24,69 @@ Result<std::unique_ptr<BlockRing>> BlockRing::create(std::size_t slot_bytes, std
 BlockRing::BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base, bool hash_stage)
     : slot_bytes_(slot_bytes), count_(count), hash_stage_(hash_stage), base_(base), infos_(count), free_q_(count),
       framed_q_(hash_stage ? count : 0), full_q_(count) {
-  for (std::size_t i = 0; i < count; ++i) free_q_[i] = static_cast<std::uint32_t>(i);
-  free_len_ = count;
+  for (std::size_t i = 0; i < count; ++i) free_q_.push(static_cast<std::uint32_t>(i));
 }
 
 BlockRing::~BlockRing() { std::free(base_); }
 
-long BlockRing::acquire_free() {
-  std::unique_lock lk(mu_);
-  if (free_len_ == 0 && !closed_) {
-    ++stats_.framer_waits;
-    free_cv_.wait(lk, [&] { return free_len_ > 0 || closed_; });
-  }
-  if (closed_) return -1;
-  std::uint32_t i = free_q_[free_head_];
-  free_head_ = (free_head_ + 1) % count_;
-  --free_len_;
+void BlockRing::IndexQueue::push(std::uint32_t i) {
+  slots[(head + len) % slots.size()] = i;
+  ++len;
+}
+
+std::uint32_t BlockRing::IndexQueue::pop() {
+  std::uint32_t i = slots[head];
+  head = (head + 1) % slots.size();
+  --len;
   return i;
 }
+
+void BlockRing::IndexQueue::clear() { head = len = 0; }
+
+// Waits on `cv` for an index in `q`; -1 once closed (after `drain_on_close`
+// only when nothing is left). `waits` counts the times it had to wait.
+long BlockRing::take(IndexQueue& q, std::condition_variable& cv, std::uint64_t& waits, bool drain_on_close,
+                     std::uint64_t* wait_ns) {
+  std::unique_lock lk(mu_);
+  if (q.len == 0 && !closed_) {
+    auto t0 = std::chrono::steady_clock::now();
+    cv.wait(lk, [&] { return q.len > 0 || closed_; });
+    ++waits;
+    if (wait_ns)
+      *wait_ns += static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+  }
+  if (closed_ && (!drain_on_close || q.len == 0)) return -1;
+  return q.pop();
+}
+
+void BlockRing::put(IndexQueue& q, std::condition_variable& cv, std::size_t i) {
+  {
+    std::lock_guard lk(mu_);
+    q.push(static_cast<std::uint32_t>(i));
+  }
+  cv.notify_one();
+}
+
+long BlockRing::acquire_free() { return take(free_q_, free_cv_, stats_.framer_waits, false, nullptr); }
 
 void BlockRing::publish(std::size_t i) {
-  if (!hash_stage_) return push_full(i);
-  {
-    std::lock_guard lk(mu_);
-    framed_q_[(framed_head_ + framed_len_) % count_] = static_cast<std::uint32_t>(i);
-    ++framed_len_;
-  }
-  framed_cv_.notify_one();
+  if (hash_stage_) put(framed_q_, framed_cv_, i);
+  else put(full_q_, full_cv_, i);
 }
 
-long BlockRing::acquire_framed() {
-  std::unique_lock lk(mu_);
-  if (framed_len_ == 0 && !closed_) {
-    ++stats_.hasher_waits;
-    framed_cv_.wait(lk, [&] { return framed_len_ > 0 || closed_; });
-  }
-  if (closed_) return -1;
-  std::uint32_t i = framed_q_[framed_head_];
-  framed_head_ = (framed_head_ + 1) % count_;
-  --framed_len_;
-  return i;
-}
+long BlockRing::acquire_framed() { return take(framed_q_, framed_cv_, stats_.hasher_waits, false, nullptr); }
 
-void BlockRing::pass(std::size_t i) { push_full(i); }
-
-void BlockRing::push_full(std::size_t i) {
-  {
-    std::lock_guard lk(mu_);
-    full_q_[(full_head_ + full_len_) % count_] = static_cast<std::uint32_t>(i);
-    ++full_len_;
-  }
-  full_cv_.notify_one();
-}
+void BlockRing::pass(std::size_t i) { put(full_q_, full_cv_, i); }
 
 long BlockRing::acquire_full(bool count_stall) {
-  std::unique_lock lk(mu_);
-  if (full_len_ == 0 && !closed_) {
-    auto t0 = std::chrono::steady_clock::now();
-    full_cv_.wait(lk, [&] { return full_len_ > 0 || closed_; });
-    if (count_stall) {
-      ++stats_.writer_waits;
-      stats_.writer_wait_ns += static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
-    }
-  }
-  if (full_len_ == 0) return -1;
-  std::uint32_t i = full_q_[full_head_];
-  full_head_ = (full_head_ + 1) % count_;
-  --full_len_;
-  return i;
+  // The writer's first wait (before any block) is no stall of the drive.
+  std::uint64_t ignored = 0, ignored_ns = 0;
+  return take(full_q_, full_cv_, count_stall ? stats_.writer_waits : ignored, true,
+              count_stall ? &stats_.writer_wait_ns : &ignored_ns);
 }
 
-void BlockRing::release(std::size_t i) {
-  {
-    std::lock_guard lk(mu_);
-    free_q_[(free_head_ + free_len_) % count_] = static_cast<std::uint32_t>(i);
-    ++free_len_;
-  }
-  free_cv_.notify_one();
-}
+void BlockRing::release(std::size_t i) { put(free_q_, free_cv_, i); }
 
 void BlockRing::close() {
   {
@@ -116,13 +100,10 @@ void BlockRing::close() {
 
 void BlockRing::reopen() {
   std::lock_guard lk(mu_);
-  for (std::size_t i = 0; i < count_; ++i) free_q_[i] = static_cast<std::uint32_t>(i);
-  free_head_ = 0;
-  free_len_ = count_;
-  framed_head_ = 0;
-  framed_len_ = 0;
-  full_head_ = 0;
-  full_len_ = 0;
+  free_q_.clear();
+  framed_q_.clear();
+  full_q_.clear();
+  for (std::size_t i = 0; i < count_; ++i) free_q_.push(static_cast<std::uint32_t>(i));
   closed_ = false;
 }
 

@@ -75,15 +75,24 @@ class BlockRing {
   RingStats stats() const;
 
  private:
+  // A fixed-capacity FIFO of slot indices (allocated once).
+  struct IndexQueue {
+    explicit IndexQueue(std::size_t capacity) : slots(capacity) {}
+    void push(std::uint32_t i);
+    std::uint32_t pop();
+    void clear();
+    std::vector<std::uint32_t> slots;
+    std::size_t head = 0, len = 0;
+  };
   BlockRing(std::size_t slot_bytes, std::size_t count, std::uint8_t* base, bool hash_stage);
-  void push_full(std::size_t i);
+  long take(IndexQueue& q, std::condition_variable& cv, std::uint64_t& waits, bool drain_on_close,
+            std::uint64_t* wait_ns);
+  void put(IndexQueue& q, std::condition_variable& cv, std::size_t i);
   std::size_t slot_bytes_, count_;
   bool hash_stage_;
   std::uint8_t* base_;
   std::vector<SlotInfo> infos_;
-  // Fixed-capacity FIFOs of slot indices.
-  std::vector<std::uint32_t> free_q_, framed_q_, full_q_;
-  std::size_t free_head_ = 0, free_len_ = 0, framed_head_ = 0, framed_len_ = 0, full_head_ = 0, full_len_ = 0;
+  IndexQueue free_q_, framed_q_, full_q_;
   mutable std::mutex mu_;
   std::condition_variable free_cv_, framed_cv_, full_cv_;
   bool closed_ = false;
