@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "firmware/catalog/job_catalog_io.hpp"
 #include "firmware/format/pax_keywords.hpp"
@@ -268,6 +270,21 @@ void add_scan_to_jobs(const std::string& barcode, const CartridgeInfo& info, con
   (void)report;
 }
 
+// Where a job's first member is on tape: (label time, media set, sequence,
+// tape file, byte). Within a media set, the order jobs were written in.
+using TapePosition = std::tuple<std::int64_t, std::string, std::uint32_t, std::uint32_t, std::uint64_t>;
+
+std::optional<TapePosition> first_position(const JobBuild& jb, std::map<std::string, CartridgeInfo>& infos) {
+  std::optional<TapePosition> first;
+  for (const auto& [path, found] : jb.pieces)
+    for (const Found& f : found) {
+      const auto& l = infos[f.barcode].label;
+      TapePosition at{l.label_time, l.media_set, l.sequence, f.tape_file->file_number, f.member->header_offset};
+      if (!first || at < *first) first = at;
+    }
+  return first;
+}
+
 // Turns the pieces of each path into files: a whole member whose data
 // matches its header hash, or a spanned chain original + continuations
 // that covers the file.
@@ -474,7 +491,17 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
   std::map<std::string, JobBuild> jobs;
   for (auto& [barcode, list] : scans)
     for (auto& tf : list) add_scan_to_jobs(barcode, infos[barcode], tf, jobs, report);
-  for (auto& [uuid, jb] : jobs) {
+  // Import in the order the jobs were written, not by uuid: the catalog's
+  // job ids stand for that order (a group's newest full and the
+  // incrementals after it, a path's newest copy: restore_plan.cpp), and a
+  // scanned job has no time of its own (its start is its label's).
+  std::vector<std::pair<TapePosition, JobBuild*>> order;
+  for (auto& [uuid, jb] : jobs)
+    if (auto at = first_position(jb, infos)) order.emplace_back(*at, &jb);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [at, jbp] : order) {
+    JobBuild& jb = *jbp;
+    const std::string& uuid = jb.doc.job.uuid;
     finish_job(jb, infos, report);
     if (jb.doc.files.empty()) continue;
     auto imp = catalog::import_job_catalog(cat, catalog::encode_job_catalog(jb.doc));

@@ -3,6 +3,8 @@
 // them, for the tests that drive commands end to end.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "board/board.hpp"
@@ -23,7 +25,11 @@ class QuietIo final : public firmware::console::Interaction {
 };
 
 struct Bench {
-  explicit Bench(const std::string& spec = "sim:drives=2,slots=8,mailslots=2,cartridges=4,cartridge-mb=16") {
+  // `seed_state`, when given, fills the state directory before the board
+  // opens it (a checked-in library and catalog: tests/fixtures/).
+  explicit Bench(const std::string& spec = "sim:drives=2,slots=8,mailslots=2,cartridges=4,cartridge-mb=16",
+                 const std::function<void(const std::filesystem::path& state)>& seed_state = {}) {
+    if (seed_state) seed_state(tmp.path() / "state");
     auto b = board::open_board(spec, tmp.path() / "state");
     REQUIRE(b.ok());
     board = std::move(*b);
