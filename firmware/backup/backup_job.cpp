@@ -111,6 +111,7 @@ std::string BackupSummary::text() const {
                 human_bytes(average_bytes_per_s).c_str(), static_cast<unsigned long long>(drive_stalls),
                 stalled_seconds);
   std::string s = buf;
+  if (!complete()) s += "; backup INCOMPLETE: " + std::to_string(failures.size()) + " path(s) not backed up";
   if (!cartridges.empty()) {
     s += "; cartridges:";
     for (auto& c : cartridges) s += " " + c;
@@ -129,6 +130,9 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
     sum.skipped.push_back(s.path + ": " + s.reason);
     ctx.log(LogLevel::notice, "skipping '" + s.path + "': " + s.reason);
   }
+  // What the scan could not read is not on tape either: the backup is
+  // incomplete, and says so, even when everything it found was written.
+  for (auto& u : scan.unreadable) sum.failures.push_back({u.path, u.reason});
   (void)TG_TRY(cat.pool(req.pool));  // not_found names the pool
 
   // What is on tape already: (path, size, mtime). Copies of the same
@@ -167,7 +171,8 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
 
   if (todo.empty()) {
     ctx.log(LogLevel::info, "nothing to write: every file of '" + req.repository + "' is on tape already");
-    finish(catalog::JobState::done, "nothing new");
+    for (auto& f : sum.failures) ctx.log(LogLevel::error, "'" + f.path + "' was not backed up: " + f.reason);
+    finish(sum.complete() ? catalog::JobState::done : catalog::JobState::failed, sum.complete() ? "nothing new" : sum.text());
     sum.seconds = std::chrono::duration<double>(clock.now() - t0).count();
     return sum;
   }
@@ -185,7 +190,9 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
                                                 .size = f->size,
                                                 .mtime = f->mtime,
                                                 .group = f->group,
-                                                .kind = repository::file_kind_name(f->kind)});
+                                                .kind = repository::file_kind_name(f->kind),
+                                                .identity = {f->device, f->inode},
+                                                .owner = {f->mode, f->uid, f->gid}});
     if (!i) return fail(std::move(i).error());
   }
   // The last manifest is known now; only retries need one while streaming.
@@ -243,7 +250,7 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   auto streamed = pipeline::run_backup_stream(cfg, table, recorder.sink(), recorder);
   sum.files_written = recorder.files_written();
   sum.bytes_written = recorder.bytes_written();
-  sum.failures = recorder.failures();
+  for (auto& f : recorder.failures()) sum.failures.push_back(std::move(f));
   sum.tape_files = recorder.tape_files();
   if (!streamed) {
     Error e = std::move(streamed).error();

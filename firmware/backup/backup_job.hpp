@@ -61,7 +61,7 @@ struct BackupSummary {
   std::string job_uuid;
   std::uint64_t files_scanned = 0, files_already_on_tape = 0;
   std::uint64_t files_written = 0, bytes_written = 0;   // committed with a verified hash
-  std::vector<FileFailure> failures;                    // changed while copied (twice), unreadable, ...
+  std::vector<FileFailure> failures;                    // unreadable in the scan, changed while copied (twice), ...
   std::vector<std::string> skipped;                     // "path: reason" from the scan
   std::vector<std::string> cartridges;                  // barcodes written, in order
   std::uint64_t tape_files = 0, blocks = 0;
@@ -70,12 +70,16 @@ struct BackupSummary {
   std::uint64_t drive_stalls = 0;                       // writer found the ring empty
   double stalled_seconds = 0;
   std::uint64_t early_warnings = 0, overflows = 0, medium_errors = 0, retries = 0;
+  // Every file and directory of the repository is on tape (or was
+  // skipped on purpose): no failures.
+  bool complete() const { return failures.empty(); }
   std::string text() const;                             // the operator's summary
 };
 
 // Errc::cancelled after a clean cancellation (tape closed, catalog
 // consistent); other errors name the cartridge and drive. A job whose
-// files partly failed still succeeds and lists them in failures.
+// files partly failed (or whose scan found unreadable directories) still
+// returns its summary, lists them in failures and is not complete().
 Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, pools::DriveReservations& drives,
                                  catalog::Catalog& cat, JobContext& ctx, hal::Clock& clock);
 

@@ -87,7 +87,8 @@ Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup
     auto& t = r.table("failed_files", "Files not backed up", {"path", "reason"});
     for (const auto& f : s.failures) t.rows.push_back({f.path, f.reason});
     r.failed = true;
-    r.note(std::to_string(s.failures.size()) + " file(s) were not backed up; the others are on tape");
+    r.note("backup incomplete: " + std::to_string(s.failures.size()) +
+           " file(s) or directories were not backed up; the others are on tape");
   }
   for (const auto& sk : s.skipped) r.note("skipped " + sk);
   r.note(s.text());

@@ -105,24 +105,46 @@ void put_text(std::uint8_t* field, std::size_t width, std::string_view s) {
   std::memcpy(field, s.data(), s.size() < width ? s.size() : width);
 }
 
+// Mode and numeric owner of a ustar header; extended headers keep the
+// defaults.
+struct Ownership {
+  std::uint32_t mode = 0644, uid = 0, gid = 0;
+};
+Ownership ownership_of(const MemberMeta& m) { return {m.mode & 07777, m.uid, m.gid}; }
+
+// The largest id the 8-byte ustar uid/gid field holds (7 octal digits).
+constexpr std::uint32_t kMaxUstarId = 07777777;
+
+// POSIX pax: a uid or gid that does not fit its ustar field goes in a
+// record, which overrides the field.
+void append_large_id_records(FixedWriter& w, const MemberMeta& m) {
+  if (m.uid > kMaxUstarId) append_number_record(w, "uid", m.uid);
+  if (m.gid > kMaxUstarId) append_number_record(w, "gid", m.gid);
+}
+
 // ustar header (POSIX.1-2017 "ustar Interchange Format"): offsets of the
 // fields in the 512-byte record.
-void append_ustar(FixedWriter& w, std::string_view name, char typeflag, std::uint64_t size, std::int64_t mtime) {
+void append_ustar(FixedWriter& w, std::string_view name, char typeflag, std::uint64_t size, std::int64_t mtime,
+                  Ownership own = {}) {
   std::uint8_t* h = w.take(kRecordSize);
   if (!h) return;
   std::memset(h, 0, kRecordSize);
   put_text(h + 0, 100, name);
-  put_octal(h + 100, 8, 0644);
-  put_octal(h + 108, 8, 0);
-  put_octal(h + 116, 8, 0);
+  put_octal(h + 100, 8, own.mode);
+  // Too large: 0 here, the pax record holds it.
+  if (!put_octal(h + 108, 8, own.uid)) put_octal(h + 108, 8, 0);
+  if (!put_octal(h + 116, 8, own.gid)) put_octal(h + 116, 8, 0);
   // Larger sizes travel in the pax `size` record, which overrides this one.
   if (!put_octal(h + 124, 12, size)) put_octal(h + 124, 12, 0);
   std::uint64_t mt = mtime < 0 ? 0 : static_cast<std::uint64_t>(mtime);
   if (!put_octal(h + 136, 12, mt)) put_octal(h + 136, 12, 0);
   h[156] = static_cast<std::uint8_t>(typeflag);
   std::memcpy(h + 257, "ustar\0" "00", 8);
-  put_text(h + 265, 32, "root");
-  put_text(h + 297, 32, "root");
+  // Names only for id 0, root everywhere: GNU tar extracting as root maps
+  // a name to the local id before the number, and this appliance's names
+  // are not the source's. Empty, the numbers are used.
+  if (own.uid == 0) put_text(h + 265, 32, "root");
+  if (own.gid == 0) put_text(h + 297, 32, "root");
   // Checksum: sum of all bytes with the checksum field taken as spaces;
   // written as six octal digits, NUL, space.
   std::memset(h + 148, ' ', 8);
@@ -224,9 +246,11 @@ Result<std::size_t> encode_member_preamble(const MemberMeta& m, std::span<std::u
                     append_number_record(rw, "size", m.size);
                     char num[24];
                     append_record(rw, "mtime", {num, format_signed(m.mtime, num)});
+                    append_large_id_records(rw, m);
                     append_tapegate_records(rw, m);
                   });
-  append_ustar(w, m.path.substr(0, m.path.size() < 100 ? m.path.size() : 100), '0', m.size, m.mtime);
+  append_ustar(w, m.path.substr(0, m.path.size() < 100 ? m.path.size() : 100), '0', m.size, m.mtime,
+               ownership_of(m));
   if (w.failed()) return make_error(Errc::internal, "tar preamble does not fit its buffer");
   return w.used();
 }
@@ -255,10 +279,14 @@ Result<std::size_t> encode_continuation_preamble(const MemberMeta& m, std::uint6
                   [&](FixedWriter& rw) {
                     append_record(rw, "atime", "0");
                     append_record(rw, "ctime", "0");
+                    append_large_id_records(rw, m);
                     append_tapegate_records(rw, m);
                   });
   char pname[101];
-  append_ustar(w, compose_name(pname, dir_of(m.path), "GNUFileParts", base_of(m.path), sfx), '0', m.size - offset, 0);
+  // The same mode and owner as the original member: a restore that starts
+  // from a continuation (the cut fell right after the headers) reads them here.
+  append_ustar(w, compose_name(pname, dir_of(m.path), "GNUFileParts", base_of(m.path), sfx), '0', m.size - offset, 0,
+               ownership_of(m));
   if (w.failed()) return make_error(Errc::internal, "tar continuation preamble does not fit its buffer");
   return w.used();
 }

@@ -40,6 +40,11 @@ struct MemberMeta {
   std::string_view job;         // job uuid
   std::string_view group;       // chain / VM key, may be empty
   std::string_view kind;        // "full", "incremental", "reverse", "other", "catalog", "manifest"
+  // The file's permission bits (07777; ustar `mode`) and numeric owner
+  // (ustar `uid`/`gid`, and pax `uid`/`gid` records when too large for the
+  // field). The defaults are what every member carried before.
+  std::uint32_t mode = 0644;
+  std::uint32_t uid = 0, gid = 0;
 };
 
 // invalid_argument for a path that is empty, absolute, has a ".." component,

@@ -34,6 +34,7 @@ Result<std::size_t> MemberTable::append_locked(const Member& like, std::uint32_t
   m.group = like.group;
   m.kind = like.kind;
   m.identity = like.identity;
+  m.owner = like.owner;
   m.is_manifest = like.is_manifest;
   m.list_from = like.list_from;
   m.list_to = like.list_to;
@@ -80,6 +81,7 @@ Result<std::size_t> MemberTable::append(const MemberInput& in) {
     like.group = in.group;
     like.kind = in.kind;
     like.identity = in.identity;
+    like.owner = in.owner;
     i = TG_TRY(append_locked(like, 0, 1));
     TG_CHECK(list_if_due_locked());
   }
@@ -168,7 +170,10 @@ format::MemberMeta MemberTable::meta(std::size_t i) const {
                             .repository = repository_,
                             .job = job_,
                             .group = m.group,
-                            .kind = m.kind};
+                            .kind = m.kind,
+                            .mode = m.owner.mode,
+                            .uid = m.owner.uid,
+                            .gid = m.owner.gid};
 }
 
 }  // namespace tg::firmware::pipeline

@@ -4,7 +4,7 @@
 // when the job starts (room for retries and manifests), so appending never
 // reallocates under a reader. Each field has one writer thread, and is
 // published to the others through an atomic or through the ring's queue:
-//   input fields        - appender, before count_ (size and mtime: the
+//   input fields        - appender, before count_ (size, mtime, owner: the
 //                         opener, from the file it opened, before open_state)
 //   fd, open_*          - opener, published by open_state (release)
 //   *_offset, list_*    - framer, published by framed_ (release)
@@ -51,6 +51,12 @@ struct SourceIdentity {
   std::uint64_t dev = 0, ino = 0;  // 0, 0: unknown (not checked)
 };
 
+// Permission bits and numeric owner a member's header records (from the
+// repository scan).
+struct MemberOwner {
+  std::uint32_t mode = 0644, uid = 0, gid = 0;
+};
+
 struct Member {
   // Input.
   std::string source;        // absolute path on the appliance
@@ -61,6 +67,7 @@ struct Member {
   std::uint32_t origin = 0;  // index of the first attempt (== own index for originals)
   std::uint32_t attempt = 1;
   SourceIdentity identity;
+  MemberOwner owner;
   bool is_manifest = false;
   std::size_t list_from = 0, list_to = 0;  // manifest: the members it lists
 
@@ -98,6 +105,7 @@ struct MemberInput {
   std::int64_t mtime = 0;
   std::string group, kind;
   SourceIdentity identity;
+  MemberOwner owner;
 };
 
 class MemberTable {

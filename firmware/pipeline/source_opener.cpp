@@ -77,6 +77,9 @@ void SourceOpener::open_one(Member& m) {
   // size and mtime may be older.
   m.size = static_cast<std::uint64_t>(st.st_size);
   m.mtime = st.st_mtim.tv_sec;
+  m.owner = MemberOwner{.mode = static_cast<std::uint32_t>(st.st_mode) & 07777,
+                        .uid = static_cast<std::uint32_t>(st.st_uid),
+                        .gid = static_cast<std::uint32_t>(st.st_gid)};
   m.opened_mtime_ns = ns(st.st_mtim);
   m.opened_ctime_ns = ns(st.st_ctim);
   m.fd = fd;

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
-#include <system_error>
+
+#include "firmware/repository/tree_walk.hpp"
 
 namespace tg::firmware::repository {
 namespace fs = std::filesystem;
@@ -147,57 +147,69 @@ BackupFileEntry classify_backup_file(const std::string& rel) {
   return e;
 }
 
+namespace {
+
+std::int64_t nanoseconds(const struct timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// Decides per entry of the walk: skipped (and why), walked into, or a
+// backup file with what lstat said about it.
+class ScanVisitor final : public TreeVisitor {
+ public:
+  ScanVisitor(const fs::path& root, RepositoryScan& scan, std::vector<BackupFileEntry>& found)
+      : root_(root), scan_(scan), found_(found) {}
+
+  Descend visit(const TreeEntry& e) override {
+    const std::string name(e.name);
+    if (S_ISLNK(e.st.st_mode)) return skip(e.path, "symbolic link");
+    if (S_ISDIR(e.st.st_mode)) {
+      if (name[0] == '.') return skip(e.path, "hidden directory");
+      // Every file beneath would be refused for its path anyway.
+      if (e.path.size() > 4096) return skip(e.path.substr(0, 64) + "...", "path longer than 4096 bytes");
+      return Descend::yes;
+    }
+    if (!S_ISREG(e.st.st_mode)) return skip(e.path, "not a regular file");
+    if (std::string why = skip_reason(name); !why.empty()) return skip(e.path, why);
+    if (e.path.size() > 4096) return skip(e.path.substr(0, 64) + "...", "path longer than 4096 bytes");
+    BackupFileEntry f = classify_backup_file(e.path);
+    f.absolute = root_ / e.path;
+    f.size = static_cast<std::uint64_t>(e.st.st_size);
+    f.mtime = e.st.st_mtim.tv_sec;
+    f.device = static_cast<std::uint64_t>(e.st.st_dev);
+    f.inode = static_cast<std::uint64_t>(e.st.st_ino);
+    f.mtime_ns = nanoseconds(e.st.st_mtim);
+    f.ctime_ns = nanoseconds(e.st.st_ctim);
+    f.mode = static_cast<std::uint32_t>(e.st.st_mode & 07777);
+    f.uid = static_cast<std::uint32_t>(e.st.st_uid);
+    f.gid = static_cast<std::uint32_t>(e.st.st_gid);
+    found_.push_back(std::move(f));
+    return Descend::no;
+  }
+
+  void unreadable(const std::string& path, const std::string& reason) override {
+    scan_.unreadable.push_back({path, reason});
+  }
+
+ private:
+  Descend skip(std::string path, std::string reason) {
+    scan_.skipped.push_back({std::move(path), std::move(reason)});
+    return Descend::no;
+  }
+
+  const fs::path& root_;
+  RepositoryScan& scan_;
+  std::vector<BackupFileEntry>& found_;
+};
+
+}  // namespace
+
 Result<RepositoryScan> scan_repository(const fs::path& root) {
-  std::error_code ec;
-  auto st = fs::status(root, ec);
-  if (ec || st.type() == fs::file_type::not_found)
-    return make_error(Errc::not_found, "repository '" + root.string() + "' does not exist");
-  if (!fs::is_directory(st)) return make_error(Errc::invalid_argument, "repository '" + root.string() + "' is not a directory");
   RepositoryScan scan;
   scan.root = root;
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-  if (ec) return make_error(Errc::io_error, "cannot read repository '" + root.string() + "': " + ec.message());
   std::vector<BackupFileEntry> found;
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return make_error(Errc::io_error, "cannot read a directory under '" + root.string() + "': " + ec.message());
-    const fs::directory_entry& de = *it;
-    std::string rel = fs::relative(de.path(), root, ec).generic_string();
-    std::string name = de.path().filename().string();
-    if (de.is_symlink(ec)) {
-      scan.skipped.push_back({rel, "symbolic link"});
-      if (de.is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (de.is_directory(ec)) {
-      if (!name.empty() && name[0] == '.') {
-        scan.skipped.push_back({rel, "hidden directory"});
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    if (!de.is_regular_file(ec)) {
-      scan.skipped.push_back({rel, "not a regular file"});
-      continue;
-    }
-    if (std::string why = skip_reason(name); !why.empty()) {
-      scan.skipped.push_back({rel, why});
-      continue;
-    }
-    if (rel.size() > 4096) {
-      scan.skipped.push_back({rel.substr(0, 64) + "...", "path longer than 4096 bytes"});
-      continue;
-    }
-    struct stat sb {};
-    if (::lstat(de.path().c_str(), &sb) != 0) {
-      scan.skipped.push_back({rel, "cannot stat it"});
-      continue;
-    }
-    BackupFileEntry e = classify_backup_file(rel);
-    e.absolute = de.path();
-    e.size = static_cast<std::uint64_t>(sb.st_size);
-    e.mtime = sb.st_mtim.tv_sec;
-    found.push_back(std::move(e));
-  }
+  ScanVisitor visitor(root, scan, found);
+  TG_CHECK(walk_tree(root, visitor));
   // Chains first (by key), each in time order, full before incrementals of
   // the same time, metadata after; then ungrouped files by path.
   std::stable_sort(found.begin(), found.end(), [](const BackupFileEntry& a, const BackupFileEntry& b) {

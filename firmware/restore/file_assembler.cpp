@@ -31,12 +31,19 @@ Status FileAssembler::begin_piece(const PieceTask& task, const format::TarEntry&
   auto& a = files_[task.owner];
   if (options_.target && !a.out) {
     bool full = false;
-    auto out = RestoredFile::create(RestoredFileSpec{.target_root = *options_.target,
+    // The first piece's header (the member, or a continuation carrying the
+    // same attributes) says what the file's mode and owner were.
+    auto out = RestoredFile::create(RestoredFileSpec{.target = options_.target,
                                                      .path = f.path,
                                                      .size = f.size,
                                                      .mtime = f.mtime,
                                                      .sha256 = f.sha256,
-                                                     .overwrite = options_.overwrite},
+                                                     .overwrite = options_.overwrite,
+                                                     .attributes = FileAttributes{.mode = static_cast<std::uint32_t>(
+                                                                                      entry.mode & 07777),
+                                                                                  .uid = entry.uid,
+                                                                                  .gid = entry.gid},
+                                                     .restore_owner = options_.restore_owners},
                                     &full);
     if (!out) {
       if (full) stop_for_full_disk(task.owner, out.error().message);
@@ -108,7 +115,7 @@ void FileAssembler::stop_for_full_disk(std::size_t owner, const std::string& why
   if (disk_full_) return fail(owner, why);
   disk_full_ = true;
   fail(owner, why);
-  const std::string target = options_.target ? options_.target->string() : std::string("the target");
+  const std::string target = options_.target ? options_.target->root().string() : std::string("the target");
   std::uint64_t left = 0;
   for (std::size_t i = 0; i < files_.size(); ++i) {
     if (files_[i].closed) continue;

@@ -20,6 +20,7 @@
 #include "firmware/restore/piece_streamer.hpp"
 #include "firmware/restore/restore_plan.hpp"
 #include "firmware/restore/restored_file.hpp"
+#include "firmware/restore/target_directory.hpp"
 
 namespace tg::firmware::restore {
 
@@ -31,8 +32,11 @@ struct FileOutcome {
 };
 
 struct AssemblerOptions {
-  std::optional<std::filesystem::path> target;   // restore into; nullopt = verify only
+  TargetDirectory* target = nullptr;   // restore into (outlives the assembler); nullptr = verify only
   bool overwrite = false;
+  // Give restored files the uid/gid of their tape header (needs root);
+  // their mode and mtime are restored either way.
+  bool restore_owners = false;
 };
 
 class FileAssembler final : public PieceHandler {

@@ -1,6 +1,6 @@
 #include "firmware/restore/restore_job.hpp"
 
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -81,16 +81,17 @@ std::string RunReport::summary() const {
                   std::to_string(files_failed) + " failed, " + std::to_string(cartridges.size()) + " cartridges, " +
                   std::to_string(stats.locates) + " locates";
   if (!failures.empty()) s += "; first failure: " + failures.front().path + ": " + failures.front().error;
+  for (const auto& d : directory_failures) s += "; directory " + d.path + ": " + d.error;
   return s;
 }
 
 Result<RunReport> run_restore(RestorePlan plan, CartridgeSource& source, JobContext& ctx,
                               const RestoreOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.target, ec);
-  if (ec) return make_error(Errc::io_error, "cannot create target directory " + options.target.string() + ": " + ec.message());
+  auto target = TG_TRY(TargetDirectory::open(options.target));
   auto work = order_work(plan);
-  FileAssembler assembler(plan, AssemblerOptions{.target = options.target, .overwrite = options.overwrite}, ctx);
+  const bool owners = options.restore_owners.value_or(::geteuid() == 0);
+  FileAssembler assembler(
+      plan, AssemblerOptions{.target = target.get(), .overwrite = options.overwrite, .restore_owners = owners}, ctx);
   // Refuse what cannot be written before any cartridge moves.
   std::set<std::string> paths;
   for (std::size_t i = 0; i < plan.files.size(); ++i) {
@@ -103,14 +104,24 @@ Result<RunReport> run_restore(RestorePlan plan, CartridgeSource& source, JobCont
       assembler.fail(i, "the selection holds two copies of this path; restore them one at a time");
       continue;
     }
-    struct stat st {};
-    if (!options.overwrite && ::lstat((options.target / path).c_str(), &st) == 0) {
-      assembler.fail(i, (options.target / path).string() + " exists; not overwritten (use --overwrite)");
+    // Looked up beneath the target without following a symlink: one in
+    // the way fails the file now, whether or not it may be overwritten.
+    auto exists = target->exists(path);
+    if (!exists) {
+      assembler.fail(i, exists.error().message);
+    } else if (*exists && !options.overwrite) {
+      assembler.fail(i, target->full_path(path).string() + " exists; not overwritten (use --overwrite)");
     }
   }
   std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));   // with the ring: the allocations
   RunReport report;
-  TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report));
+  Status ran = run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report);
+  // Also after a cancel: the directories made so far get their final mode.
+  for (auto& d : target->finish()) {
+    ctx.log(LogLevel::error, "directory " + d.path + ": " + d.reason);
+    report.directory_failures.push_back(FileOutcome{.path = d.path, .error = d.reason});
+  }
+  TG_CHECK(std::move(ran));
   assembler.finish_all();
   fill_report(report, assembler, plan);
   ctx.log(report.ok() ? LogLevel::notice : LogLevel::error, "restore " + report.summary());

@@ -6,6 +6,7 @@
 // existing target) is named with where it lies; the other files go on.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct RestoreOptions {
   // block in the job's thread, as before the ring existed.
   std::size_t read_ahead_bytes = kDefaultReadAheadBytes;
   StreamerOptions streamer;
+  // Give files the uid/gid their tape header records; nullopt: when
+  // running as root (only root can). Modes and mtimes are always restored.
+  std::optional<bool> restore_owners;
 };
 
 struct RunReport {
@@ -36,10 +40,13 @@ struct RunReport {
   std::uint64_t files_ok = 0, files_failed = 0;
   std::uint64_t bytes = 0;                   // file bytes restored / verified
   std::vector<FileOutcome> failures;          // every file that failed, with why and where
+  // Directories the restore created but could not give their final mode
+  // (they stay 0700); the restore is not ok.
+  std::vector<FileOutcome> directory_failures;
   std::vector<std::string> cartridges;        // in load order
   StreamerStats stats;
   ReadAheadStats read_ahead;
-  bool ok() const { return files_failed == 0; }
+  bool ok() const { return files_failed == 0 && directory_failures.empty(); }
   int exit_status() const { return ok() ? 0 : 1; }
   std::string summary() const;                // one line for the job log
 };

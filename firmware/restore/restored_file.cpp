@@ -25,15 +25,6 @@ Error sys_error(const std::string& what, const std::filesystem::path& p) {
   return make_error(Errc::io_error, what + " " + p.string() + ": " + std::strerror(errno));
 }
 
-Status fsync_dir(const std::filesystem::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return sys_error("cannot open directory", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return sys_error("cannot fsync directory", dir);
-  return {};
-}
-
 }  // namespace
 
 WriteFunction set_write_function_for_tests(WriteFunction f) { return g_write.exchange(f); }
@@ -64,25 +55,35 @@ Status check_relative_path(const std::string& path) {
   return {};
 }
 
+mode_t restored_mode(std::uint32_t mode, bool owner_restored) {
+  mode_t m = static_cast<mode_t>(mode & 07777);
+  if (!owner_restored) m &= ~static_cast<mode_t>(S_ISUID | S_ISGID);
+  return m;
+}
+
 Result<RestoredFile> RestoredFile::create(const RestoredFileSpec& spec, bool* disk_full) {
   TG_CHECK(check_relative_path(spec.path));
+  if (!spec.target) return make_error(Errc::internal, "restore of " + spec.path + " without a target directory");
   RestoredFile f;
   f.spec_ = spec;
-  f.final_ = spec.target_root / spec.path;
-  f.temp_ = f.final_.parent_path() / ("." + f.final_.filename().string() + ".tapegate-partial");
+  f.final_ = spec.target->full_path(spec.path);
+  f.name_ = f.final_.filename().string();
+  f.temp_name_ = "." + f.name_ + ".tapegate-partial";
+  f.temp_ = f.final_.parent_path() / f.temp_name_;
+  f.dir_ = TG_TRY(spec.target->open_parent(spec.path, true, disk_full));
   struct stat st {};
-  if (!spec.overwrite && ::lstat(f.final_.c_str(), &st) == 0) {
+  if (!spec.overwrite && ::fstatat(f.dir_.get(), f.name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     return make_error(Errc::invalid_argument, f.final_.string() + " exists; not overwritten (use --overwrite)");
   }
-  std::error_code ec;
-  std::filesystem::create_directories(f.final_.parent_path(), ec);
-  if (ec) {
-    if (disk_full && is_disk_full(ec.value())) *disk_full = true;
-    return make_error(Errc::io_error, "cannot create " + f.final_.parent_path().string() + ": " + ec.message());
+  // A partial file of an earlier, interrupted restore is ours to replace:
+  // removed, then created afresh (O_EXCL), so that whatever sat under that
+  // name (a symlink, a hard link to another file) is never written through.
+  if (::unlinkat(f.dir_.get(), f.temp_name_.c_str(), 0) != 0 && errno != ENOENT) {
+    return sys_error("cannot remove the stale", f.temp_);
   }
-  // O_TRUNC: a partial file of an earlier, interrupted restore is ours to
-  // replace; O_NOFOLLOW: never write through a symlink planted there.
-  f.fd_ = ::open(f.temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  // 0600 while it is written when it gets its own mode at the end.
+  const mode_t initial = spec.attributes ? 0600 : 0644;
+  f.fd_ = ::openat(f.dir_.get(), f.temp_name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, initial);
   if (f.fd_ < 0) {
     if (disk_full && is_disk_full(errno)) *disk_full = true;
     return sys_error("cannot create", f.temp_);
@@ -99,12 +100,15 @@ RestoredFile& RestoredFile::operator=(RestoredFile&& o) noexcept {
     spec_ = std::move(o.spec_);
     final_ = std::move(o.final_);
     temp_ = std::move(o.temp_);
+    name_ = std::move(o.name_);
+    temp_name_ = std::move(o.temp_name_);
+    dir_ = std::move(o.dir_);
     fd_ = o.fd_;
     written_ = o.written_;
     disk_full_ = o.disk_full_;
     hash_ = std::move(o.hash_);
     o.fd_ = -1;
-    o.temp_.clear();
+    o.temp_name_.clear();
   }
   return *this;
 }
@@ -114,8 +118,8 @@ RestoredFile::~RestoredFile() { abandon(); }
 void RestoredFile::abandon() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (!temp_.empty()) ::unlink(temp_.c_str());
-  temp_.clear();
+  if (!temp_name_.empty() && dir_.valid()) ::unlinkat(dir_.get(), temp_name_.c_str(), 0);
+  temp_name_.clear();
 }
 
 Status RestoredFile::write(std::uint64_t file_offset, std::span<const std::uint8_t> bytes) {
@@ -154,26 +158,51 @@ Status RestoredFile::commit() {
     return make_error(Errc::data_integrity, "checksum mismatch for " + spec_.path + ": tape gave SHA-256 " + got +
                                                 ", the catalog records " + spec_.sha256);
   }
-  // A file system that allocates late (delayed allocation, NFS) reports
-  // a full disk only here.
-  if (::fsync(fd_) != 0) return is_disk_full(errno) ? full_disk_error("fsync") : sys_error("cannot fsync", temp_);
+  TG_CHECK(apply_attributes());
   struct timespec times[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = spec_.mtime, .tv_nsec = 0}};
   if (::futimens(fd_, times) != 0) return sys_error("cannot set the modification time of", temp_);
+  // A file system that allocates late (delayed allocation, NFS) reports
+  // a full disk only here. After the owner and mode: they are made durable
+  // with the data.
+  if (::fsync(fd_) != 0) return is_disk_full(errno) ? full_disk_error("fsync") : sys_error("cannot fsync", temp_);
   if (::close(fd_) != 0) {
     fd_ = -1;
     return is_disk_full(errno) ? full_disk_error("close") : sys_error("cannot close", temp_);
   }
   fd_ = -1;
-  int rc = spec_.overwrite ? ::rename(temp_.c_str(), final_.c_str())
-                           : ::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE);
+  // Both names relative to the directory opened beneath the target: a
+  // symlink at the final name is replaced, never followed.
+  int rc = ::renameat2(dir_.get(), temp_name_.c_str(), dir_.get(), name_.c_str(),
+                       spec_.overwrite ? 0u : static_cast<unsigned>(RENAME_NOREPLACE));
   if (rc != 0) {
     if (errno == EEXIST) {
       return make_error(Errc::invalid_argument, final_.string() + " appeared during the restore; not overwritten");
     }
     return sys_error("cannot rename to", final_);
   }
-  temp_.clear();
-  return fsync_dir(final_.parent_path());
+  temp_name_.clear();
+  if (::fsync(dir_.get()) != 0) return sys_error("cannot fsync directory", final_.parent_path());
+  return {};
+}
+
+// Owner first: chown clears set-user-ID and set-group-ID, the mode after it
+// puts back what restored_mode() allows.
+Status RestoredFile::apply_attributes() {
+  if (!spec_.attributes) return {};
+  const FileAttributes& a = *spec_.attributes;
+  if (spec_.restore_owner) {
+    // (uid_t)-1 means "leave unchanged" to fchown: not an owner to restore.
+    constexpr std::uint64_t kMaxId = static_cast<std::uint64_t>(static_cast<uid_t>(-1)) - 1;
+    if (a.uid > kMaxId || a.gid > kMaxId) {
+      return make_error(Errc::invalid_argument, final_.string() + ": owner " + std::to_string(a.uid) + ":" +
+                                                    std::to_string(a.gid) + " on tape is not a valid user/group id");
+    }
+    if (::fchown(fd_, static_cast<uid_t>(a.uid), static_cast<gid_t>(a.gid)) != 0) {
+      return sys_error("cannot give owner " + std::to_string(a.uid) + ":" + std::to_string(a.gid) + " to", temp_);
+    }
+  }
+  if (::fchmod(fd_, restored_mode(a.mode, spec_.restore_owner)) != 0) return sys_error("cannot set the mode of", temp_);
+  return {};
 }
 
 }  // namespace tg::firmware::restore

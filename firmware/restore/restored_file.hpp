@@ -5,6 +5,17 @@
 // never replaced unless the caller allows it, and the check is the rename
 // itself (RENAME_NOREPLACE), so nothing created meanwhile is lost either.
 //
+// The file is created and renamed relative to its directory's descriptor,
+// which TargetDirectory opened beneath --to without following a symlink:
+// a link planted in the path is never written through.
+//
+// Mode and owner come from the member's tape header (FileAttributes): the
+// temporary file is created 0600, gets its owner (only when restoring
+// owners, i.e. as root) and then its mode before the rename, so it never
+// appears under its name with other permissions than its own. Without
+// attributes (the catalog alone says nothing about them) it is 0644 less
+// the umask, as before.
+//
 // A full target file system (ENOSPC, or EDQUOT for a quota) is told apart
 // from other write failures: the partial copy is removed at once, the error
 // names the file and says the disk is full, and disk_full() lets the caller
@@ -13,11 +24,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "firmware/format/sha256.hpp"
+#include "firmware/restore/target_directory.hpp"
 #include "hal/result.hpp"
+#include "hal/unique_fd.hpp"
 
 namespace tg::firmware::restore {
 
@@ -32,13 +46,26 @@ Status check_relative_path(const std::string& path);
 using WriteFunction = ssize_t (*)(int fd, const void* buf, std::size_t count);
 WriteFunction set_write_function_for_tests(WriteFunction f);
 
+// What a member's header says about the file besides its bytes.
+struct FileAttributes {
+  std::uint32_t mode = 0644;           // permission bits as on tape (07777 are looked at)
+  std::uint64_t uid = 0, gid = 0;
+};
+
+// The mode a restored file gets: the permission bits, without set-user-ID
+// and set-group-ID unless its owner is restored too (a setuid file handed
+// to the restoring user, root, would be a setuid-root file nobody made).
+mode_t restored_mode(std::uint32_t mode, bool owner_restored);
+
 struct RestoredFileSpec {
-  std::filesystem::path target_root;   // --to
-  std::string path;                    // relative to target_root
+  TargetDirectory* target = nullptr;   // --to; outlives the file
+  std::string path;                    // relative to the target
   std::uint64_t size = 0;
   std::int64_t mtime = 0;
   std::string sha256;                  // expected, lowercase hex
   bool overwrite = false;
+  std::optional<FileAttributes> attributes;   // from the tape header; nullopt: 0644 less the umask
+  bool restore_owner = false;          // chown to attributes' uid/gid (needs root)
 };
 
 class RestoredFile {
@@ -57,7 +84,8 @@ class RestoredFile {
   // ended (pieces come in file order) so the hash runs in one pass.
   Status write(std::uint64_t file_offset, std::span<const std::uint8_t> bytes);
   std::uint64_t written() const { return written_; }
-  // Size and hash check, fsync, mtime, rename, fsync of the directory.
+  // Size and hash check, owner and mode, mtime, fsync, rename, fsync of
+  // the directory.
   Status commit();
   // Drops the temporary file.
   void abandon();
@@ -71,12 +99,15 @@ class RestoredFile {
  private:
   RestoredFile() = default;
   RestoredFileSpec spec_;
-  std::filesystem::path final_, temp_;
+  std::filesystem::path final_, temp_;   // full paths, for messages
+  std::string name_, temp_name_;         // in dir_
+  hal::UniqueFd dir_;
   int fd_ = -1;
   std::uint64_t written_ = 0;
   bool disk_full_ = false;
   std::unique_ptr<format::Sha256> hash_;
   Error full_disk_error(const char* what);
+  Status apply_attributes();
 };
 
 }  // namespace tg::firmware::restore

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "backup_test_tape.hpp"
+#include "without_dac_override.hpp"
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
 #include "firmware/backup/backup_job.hpp"
@@ -667,4 +668,85 @@ TEST_CASE("a job spans only onto later cartridges of its media set") {
   }
   check_catalog(*f.cat, f.files);
   f.verify_tapes_with_gnu_tar({a, b, r2->cartridges[1]});
+}
+
+TEST_CASE("an unreadable directory makes the backup incomplete; everything else is written") {
+  // The probe's repository: 20 files, one subdirectory at mode 000, backed
+  // up without the right to read it. It used to end the scan silently:
+  // "7 files, 0 failed", job done.
+  SimBackup f("sim:drives=1,slots=4,cartridges=2,cartridge-mb=16,sync=false");
+  for (std::uint32_t i = 0; i < 7; ++i) f.add("a/file" + std::to_string(i), 1000 + i, i + 1);
+  for (std::uint32_t i = 0; i < 6; ++i)
+    test::write_file(f.dir.path / "repo/b-locked" / ("file" + std::to_string(i)), test::pseudo_random_bytes(500, i));
+  for (std::uint32_t i = 0; i < 7; ++i) f.add("c/file" + std::to_string(i), 2000 + i, i + 20);
+  const fs::path locked = f.dir.path / "repo/b-locked";
+  fs::permissions(locked, fs::perms::none);
+  TestJob job;
+  Result<backup::BackupSummary> r = make_error(Errc::internal, "not run");
+  {
+    test::WithoutDacOverride unprivileged;
+    REQUIRE(test::WithoutDacOverride::cannot_list(locked));
+    r = f.run(job, f.request());
+  }
+  fs::permissions(locked, fs::perms::owner_all);
+  INFO([&] { std::string s; for (auto& l : job.logs) s += l + "\n"; return s; }());
+  REQUIRE(r.ok());
+  CHECK(r->files_scanned == 14);
+  CHECK(r->files_written == 14);
+  REQUIRE(r->failures.size() == 1);
+  CHECK(r->failures[0].path == "b-locked");
+  CHECK(r->failures[0].reason.find("Permission denied") != std::string::npos);
+  CHECK_FALSE(r->complete());
+  CHECK(r->text().find("backup INCOMPLETE") != std::string::npos);
+  CHECK(r->text().find("FAILED b-locked") != std::string::npos);
+  check_catalog(*f.cat, f.files);
+  auto jobs = f.cat->list_jobs();
+  REQUIRE(jobs.ok());
+  CHECK(jobs->front().state == catalog::JobState::failed);
+
+  // A second run finds nothing new to write, and is still incomplete.
+  TestJob again;
+  {
+    fs::permissions(locked, fs::perms::none);
+    test::WithoutDacOverride unprivileged;
+    r = f.run(again, f.request());
+  }
+  fs::permissions(locked, fs::perms::owner_all);
+  REQUIRE(r.ok());
+  CHECK(r->files_written == 0);
+  CHECK_FALSE(r->complete());
+  jobs = f.cat->list_jobs();
+  REQUIRE(jobs.ok());
+  CHECK(jobs->front().state == catalog::JobState::failed);
+}
+
+TEST_CASE("each member's header carries its file's mode and owner; GNU tar extracts them") {
+  SimBackup f("sim:drives=1,slots=4,cartridges=2,cartridge-mb=16,sync=false");
+  f.add("home/secret.key", 3000, 1);
+  f.add("bin/tool", 2000, 2);
+  f.add("plain.txt", 1000, 3);
+  const fs::path repo = f.dir.path / "repo";
+  REQUIRE(::chown((repo / "home/secret.key").c_str(), 1234, 2345) == 0);
+  REQUIRE(::chmod((repo / "home/secret.key").c_str(), 0600) == 0);
+  REQUIRE(::chown((repo / "bin/tool").c_str(), 3'000'000, 0) == 0);   // too large for the ustar field
+  REQUIRE(::chmod((repo / "bin/tool").c_str(), 04750) == 0);
+  TestJob job;
+  auto r = f.run(job, f.request());
+  REQUIRE(r.ok());
+  REQUIRE(r->complete());
+  // GNU tar, as root, gives extracted files the header's numeric owner
+  // (no names to map) and mode.
+  f.verify_tapes_with_gnu_tar(r->cartridges);
+  auto st = [&](const std::string& rel) {
+    struct stat s {};
+    REQUIRE(::lstat((f.dir.path / "out" / rel).c_str(), &s) == 0);
+    return s;
+  };
+  CHECK((st("home/secret.key").st_mode & 07777) == 0600);
+  CHECK(st("home/secret.key").st_uid == 1234);
+  CHECK(st("home/secret.key").st_gid == 2345);
+  CHECK((st("bin/tool").st_mode & 07777) == 04750);
+  CHECK(st("bin/tool").st_uid == 3'000'000);
+  CHECK((st("plain.txt").st_mode & 07777) == 0644);
+  CHECK(st("plain.txt").st_uid == 0);
 }
