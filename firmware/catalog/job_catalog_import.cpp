@@ -52,7 +52,7 @@ Result<std::string> export_job_catalog(Catalog& cat, std::int64_t job_id) {
 
 namespace {
 
-Status import_doc(Catalog& cat, const JobCatalogDoc& d, ImportResult& r) {
+Status import_doc(Catalog& cat, const JobCatalogDoc& d, ImportSource source, ImportResult& r) {
   Database& db = cat.db();
   auto conflict = [](const std::string& why) {
     return make_error(Errc::invalid_argument, "catalog import refused: " + why);
@@ -108,8 +108,9 @@ Status import_doc(Catalog& cat, const JobCatalogDoc& d, ImportResult& r) {
   // means the job reached its last tape file.
   Job j = d.job;
   if (j.state == JobState::running) j.state = JobState::done;
-  std::string summary = j.summary.empty() ? "rebuilt from the catalog copy on tape"
-                                          : j.summary + " (rebuilt from the catalog copy on tape)";
+  std::string summary = j.summary;
+  if (source == ImportSource::catalog_copy)
+    summary = summary.empty() ? "rebuilt from the catalog copy on tape" : summary + " (rebuilt from the catalog copy on tape)";
   {
     auto st = TG_TRY(db.prepare("INSERT INTO jobs(uuid, name, kind, repository, pool, media_set, started, ended, "
                                 "state, bytes, files, summary) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"));
@@ -187,7 +188,7 @@ Status import_doc(Catalog& cat, const JobCatalogDoc& d, ImportResult& r) {
 
 }  // namespace
 
-Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes) {
+Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes, ImportSource source) {
   auto d = TG_TRY(decode_job_catalog(bytes));
   auto tx = TG_TRY(cat.begin());
   ImportResult r;
@@ -197,7 +198,7 @@ Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes) {
     tx.rollback();
     return r;
   }
-  TG_CHECK(import_doc(cat, d, r));  // an error rolls the transaction back
+  TG_CHECK(import_doc(cat, d, source, r));  // an error rolls the transaction back
   TG_CHECK(tx.commit());
   return r;
 }

@@ -10,6 +10,7 @@
 
 #include "firmware/catalog/catalog_rows.hpp"
 #include "firmware/format/sha256.hpp"
+#include "firmware/format/tape_limits.hpp"
 
 namespace tg::firmware::catalog {
 
@@ -263,6 +264,10 @@ Result<JobCatalogDoc> decode_job_catalog(std::string_view bytes) {
       c.sequence = TG_TRY(num<std::uint32_t>(l, 2, "sequence"));
       c.format_version = l.fields[3];
       c.block_size = TG_TRY(num<std::uint32_t>(l, 4, "block size"));
+      if (c.block_size > format::kMaxTapeBlockBytes)
+        return bad(l.number, "cartridge " + c.barcode + " block size " + std::to_string(c.block_size) +
+                                 " exceeds the limit of " + std::to_string(format::kMaxTapeBlockBytes) +
+                                 " (the SSC variable block limit)");
       c.label_time = TG_TRY(num<std::int64_t>(l, 5, "label time"));
       d.cartridges.push_back(c);
     } else if (type == "tape_file") {

@@ -63,7 +63,12 @@ struct ImportResult {
 // (committed). A job whose uuid is already present is left as it is.
 // A conflicting record (cartridge labelled into another media set, tape file
 // number already used differently) rejects the whole import.
-Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes);
+// `source` says where the document came from; the imported job's summary
+// says so ("rebuilt from the catalog copy on tape" for a copy; a document
+// built from a header scan keeps the summary its builder wrote).
+enum class ImportSource : std::uint8_t { catalog_copy, header_scan };
+Result<ImportResult> import_job_catalog(Catalog& cat, std::string_view bytes,
+                                        ImportSource source = ImportSource::catalog_copy);
 // The same for a document built in memory (catalog rebuild from scanned
 // data tape files): it is encoded and decoded first, so it passes exactly
 // the validation a copy read from tape passes.

@@ -32,32 +32,10 @@ std::string json_cell(const Cell& c) {
 
 }  // namespace
 
-std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string cell_text(const Cell& c) {
   switch (c.index()) {
     case 0: return "-";
-    case 1: return std::get<std::string>(c).empty() ? "-" : std::get<std::string>(c);
+    case 1: return std::get<std::string>(c).empty() ? "-" : terminal_text(std::get<std::string>(c));
     case 2: return std::to_string(std::get<std::int64_t>(c));
     case 3: return std::get<bool>(c) ? "yes" : "no";
     default: {
@@ -108,7 +86,7 @@ std::string render_text(const Reply& r) {
     for (const auto& line : text) emit(line);
   }
   if (!r.notes.empty() && !out.empty()) out += "\n";
-  for (const auto& n : r.notes) out += n + "\n";
+  for (const auto& n : r.notes) out += terminal_text(n) + "\n";
   return out;
 }
 
@@ -136,7 +114,17 @@ std::string render_json(const Reply& r) {
 }
 
 std::string render_error_text(const Error& e) {
-  return "error: " + e.message + " (" + errc_name(e.code) + ")\n";
+  // Error messages may be several lines by design (a backup's list of
+  // failed paths): each line is escaped, the line breaks kept.
+  std::string text;
+  for (std::size_t at = 0;;) {
+    std::size_t nl = e.message.find('\n', at);
+    text += terminal_text(std::string_view(e.message).substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+    if (nl == std::string::npos) break;
+    text += '\n';
+    at = nl + 1;
+  }
+  return "error: " + text + " (" + errc_name(e.code) + ")\n";
 }
 
 std::string render_error_json(const Error& e) {

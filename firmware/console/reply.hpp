@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "firmware/console/escape.hpp"   // json_quote, terminal_text: the one escaping rule
 #include "hal/result.hpp"
 
 namespace tg::firmware::console {
@@ -49,13 +50,10 @@ struct Reply {
   }
 };
 
-std::string cell_text(const Cell& c);  // "-" for none, "yes"/"no" for bools
+std::string cell_text(const Cell& c);  // "-" for none, "yes"/"no" for bools; strings by terminal_text()
 std::string render_text(const Reply& r);
 std::string render_json(const Reply& r);           // {"ok":true,...}
 std::string render_error_text(const Error& e);     // "error: ... (element_full)"
 std::string render_error_json(const Error& e);     // {"ok":false,"error":{...}}
-
-// JSON string literal with escapes (control bytes as \u00XX).
-std::string json_quote(const std::string& s);
 
 }  // namespace tg::firmware::console

@@ -299,6 +299,14 @@ Status TarReader::on_payload_complete() {
         if (v.empty() && payload_type_ == 'g') target.erase(k);
         else target[k] = v;
       }
+      if (payload_type_ == 'g') {
+        // Each payload is bounded; the set kept across members must be too.
+        std::size_t kept = 0;
+        for (auto& [k, v] : globals_) kept += k.size() + v.size();
+        if (kept > kMaxPaxGlobalBytes)
+          return fail("global pax records total " + std::to_string(kept) + " bytes, more than the limit of " +
+                      std::to_string(kMaxPaxGlobalBytes));
+      }
       break;
     }
     default: break;
@@ -324,6 +332,10 @@ Status TarReader::begin_member(TarEvents& events) {
   if (auto it = merged.find("uid"); it != merged.end()) entry_.uid = TG_TRY(decimal("uid", it->second));
   if (auto it = merged.find("gid"); it != merged.end()) entry_.gid = TG_TRY(decimal("gid", it->second));
   if (auto it = merged.find("mtime"); it != merged.end()) entry_.mtime = TG_TRY(pax_time("mtime", it->second));
+  // A path names a file to create on restore: PATH_MAX bounds it there anyway.
+  if (entry_.path.size() > kMaxMemberPathBytes || entry_.linkpath.size() > kMaxMemberPathBytes)
+    return fail("member path of " + std::to_string(std::max(entry_.path.size(), entry_.linkpath.size())) +
+                " bytes exceeds the limit of " + std::to_string(kMaxMemberPathBytes));
 
   // GNU multi-volume: the global header at a volume's start names the
   // file that continues; it applies to the first member after it only.

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 
+#include "firmware/format/tape_limits.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::format {
@@ -82,7 +83,7 @@ struct TarFinish {
 };
 
 struct TarReaderLimits {
-  std::size_t max_pax_payload = 1 << 20;   // a pax/long-name payload larger is garbage
+  std::size_t max_pax_payload = kMaxPaxPayloadBytes;   // a pax/long-name payload larger is garbage
 };
 
 class TarReader {

@@ -14,6 +14,7 @@
 #include <map>
 #include <string_view>
 
+#include "firmware/format/tape_limits.hpp"
 #include "firmware/version.hpp"
 
 namespace tg::firmware::format {
@@ -115,6 +116,7 @@ Result<std::vector<std::uint8_t>> encode_volume_label(const VolumeLabel& l) {
       std::any_of(l.barcode.begin(), l.barcode.end(), [](char ch) { return ch <= ' ' || ch > '~'; }))
     return bad("barcode must be 1-32 printable characters without spaces");
   if (l.pool.empty()) return bad("pool is empty");
+  if (l.block_size > kMaxTapeBlockBytes) return bad("block size above the SSC variable block limit");
   if (l.media_set.empty() != (l.sequence == 0))
     return bad("media set and sequence must be given together (or neither, for a cartridge not in a set)");
   if (!format_generation(l.format)) return bad("format '" + printable(l.format) + "' is not TAPEGATE-<n>");
@@ -225,6 +227,9 @@ Result<VolumeLabel> decode_volume_label(std::span<const std::uint8_t> b) {
     return foreign(std::string(kLabelMemberName) + ": sequence, label_time or block_size is not a number");
   if (l.barcode.empty() || l.pool.empty() || l.media_set.empty() != (l.sequence == 0))
     return foreign(std::string(kLabelMemberName) + ": barcode, pool, media set and sequence are inconsistent");
+  // The block size sizes every later read buffer of this cartridge.
+  TG_CHECK(check_tape_bound("cartridge " + printable(l.barcode) + " label", "block_size", l.block_size,
+                            kMaxTapeBlockBytes, "the SSC variable block limit"));
   return l;
 }
 

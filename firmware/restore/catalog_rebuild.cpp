@@ -504,7 +504,7 @@ Result<RebuildReport> rebuild_catalog(catalog::Catalog& cat, CartridgeSource& so
     const std::string& uuid = jb.doc.job.uuid;
     finish_job(jb, infos, report);
     if (jb.doc.files.empty()) continue;
-    auto imp = catalog::import_job_catalog(cat, catalog::encode_job_catalog(jb.doc));
+    auto imp = catalog::import_job_catalog(cat, catalog::encode_job_catalog(jb.doc), catalog::ImportSource::header_scan);
     if (!imp) {
       report.problems.push_back("job " + uuid + " from the header scan not imported: " + imp.error().message);
       continue;

@@ -5,13 +5,22 @@
 #include <algorithm>
 #include <set>
 
+#include "firmware/format/tape_limits.hpp"
+
 namespace tg::firmware::restore {
 namespace {
 
-std::size_t buffer_size(const std::vector<CartridgeWork>& work, std::size_t requested) {
+// The block buffer holds the largest block of any cartridge of the plan.
+// The sizes come from labels (through the catalog): one above what a drive
+// can transfer is refused here, before it sizes an allocation.
+Result<std::size_t> buffer_size(const std::vector<CartridgeWork>& work, std::size_t requested) {
   if (requested) return requested;
   std::size_t n = 0;
-  for (auto& w : work) n = std::max<std::size_t>(n, w.block_size);
+  for (auto& w : work) {
+    TG_CHECK(format::check_tape_bound("cartridge " + w.barcode, "label block size", w.block_size,
+                                      format::kMaxTapeBlockBytes, "the SSC variable block limit"));
+    n = std::max<std::size_t>(n, w.block_size);
+  }
   return n ? n : (1u << 20);
 }
 
@@ -113,7 +122,7 @@ Result<RunReport> run_restore(RestorePlan plan, CartridgeSource& source, JobCont
       assembler.fail(i, target->full_path(path).string() + " exists; not overwritten (use --overwrite)");
     }
   }
-  std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));   // with the ring: the allocations
+  std::vector<std::uint8_t> buffer(TG_TRY(buffer_size(work, options.block_buffer_bytes)));   // with the ring: the allocations
   RunReport report;
   Status ran = run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report);
   // Also after a cancel: the directories made so far get their final mode.
@@ -132,7 +141,7 @@ Result<RunReport> run_verify(catalog::Catalog& cat, RestorePlan plan, CartridgeS
                              const VerifyOptions& options) {
   auto work = order_work(plan);
   FileAssembler assembler(plan, AssemblerOptions{}, ctx);
-  std::vector<std::uint8_t> buffer(buffer_size(work, options.block_buffer_bytes));
+  std::vector<std::uint8_t> buffer(TG_TRY(buffer_size(work, options.block_buffer_bytes)));
   RunReport report;
   std::set<std::string> read;
   TG_CHECK(run_work(work, source, ctx, assembler, buffer, options.read_ahead_bytes, options.streamer, report, &read));

@@ -44,7 +44,7 @@ struct ScannedTapeFile {
 
 struct ScanOptions {
   std::string capture_prefix = "tapegate-catalog/";
-  std::size_t capture_limit = 256u << 20;
+  std::size_t capture_limit = format::kMaxCatalogCopyBytes;
 };
 
 // Reads from the current position, which must be the first block of tape
