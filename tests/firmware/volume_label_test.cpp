@@ -202,3 +202,23 @@ TEST_CASE("volume label: a newer Tapegate format is not overwritten as foreign g
   CHECK_THAT(r.error().message, Catch::Contains("upgrade"));
   CHECK(classify_medium(false, bytes).content == MediumContent::foreign);
 }
+
+TEST_CASE("volume label: a block size beyond what any drive writes is refused, naming the field") {
+  // 2^24-1 is the largest variable block SSC can transfer: it still decodes.
+  auto l = sample();
+  l.block_size = (1u << 24) - 1;
+  auto bytes = encode(l);
+  REQUIRE(decode_volume_label(bytes).ok());
+  // The same label with the number raised in place (same length, so the
+  // tar header stays valid): it would size every read buffer of the restore.
+  const std::string from = "block_size=16777215", to = "block_size=99999999";
+  auto it = std::search(bytes.begin(), bytes.end(), from.begin(), from.end());
+  REQUIRE(it != bytes.end());
+  std::copy(to.begin(), to.end(), it);
+  auto r = decode_volume_label(bytes);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Contains("block_size 99999999 exceeds the limit of 16777215"));
+  CHECK_THAT(r.error().message, Catch::Contains("TP0001L9"));
+  l.block_size = 1u << 24;
+  CHECK_FALSE(encode_volume_label(l).ok());
+}
