@@ -10,12 +10,14 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "board/board.hpp"
+#include "drivers/iscsi/iscsi_url.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/console/command_line.hpp"
 #include "firmware/console/commands.hpp"
@@ -114,13 +116,13 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
   if (with_board) {
     std::string spec = g.board ? *g.board : default_board();
     auto b = board::open_board(spec, g.state);
-    if (!b) return std::move(b).error().with_context("board '" + spec + "'");
+    if (!b) return std::move(b).error().with_context("board '" + drivers::iscsi::redact_secret(spec) + "'");
     rt.board = std::move(*b);
     paths = rt.board->paths();
     rt.app.library = &rt.board->library();
     rt.drives = std::make_unique<pools::DriveReservations>(rt.board->library());
     rt.app.drives = rt.drives.get();
-    rt.app.board = {.name = rt.board->name(), .spec = spec, .transports = rt.board->transport_descriptions(),
+    rt.app.board = {.name = rt.board->name(), .spec = drivers::iscsi::redact_secret(spec), .transports = rt.board->transport_descriptions(),
                     .auto_clean = rt.board->options().auto_clean, .block_size = rt.board->options().block_size};
   }
   TG_CHECK(paths.ensure());
@@ -235,10 +237,28 @@ int run_prompt(const GlobalOptions& g, const console::CommandTable& table) {
   return s ? 0 : fail(s.error(), false);
 }
 
+// A CHAP password given in an iscsi:// URL on the command line is kept
+// (parse_global copied it) but taken out of argv, so `ps` and
+// /proc/PID/cmdline show iscsi://user%***@... from here on.
+void scrub_secrets_from_argv(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string redacted = drivers::iscsi::redact_secret(argv[i]);
+    const std::size_t len = std::strlen(argv[i]);
+    if (redacted == argv[i]) continue;
+    if (redacted.size() > len) {  // a password of one or two bytes: "***" does not fit, hide the whole word
+      std::memset(argv[i], '*', len);
+      continue;
+    }
+    std::memcpy(argv[i], redacted.data(), redacted.size());
+    std::memset(argv[i] + redacted.size(), 0, len - redacted.size());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   auto g = parse_global(argc, argv);
+  scrub_secrets_from_argv(argc, argv);
   if (!g) {
     std::fputs(console::render_error_text(g.error()).c_str(), stderr);
     std::fputs(kUsage, stderr);

@@ -1,5 +1,7 @@
 #include "drivers/iscsi/connect_error.hpp"
 
+#include "drivers/iscsi/iscsi_url.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -90,7 +92,8 @@ Error connect_error(const ConnectDiagnosis& d, const std::string& where, bool ch
     case ConnectFailure::other:
       break;
   }
-  return Error(Errc::transport_error, where + ": connect/login failed: " + std::string(libiscsi_text));
+  // libiscsi's own text may quote the URL it was given, password included.
+  return Error(Errc::transport_error, where + ": connect/login failed: " + redact_secret(libiscsi_text));
 }
 
 }  // namespace tg::drivers::iscsi

@@ -1,5 +1,6 @@
 #include "drivers/iscsi/iscsi_url.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tg::drivers::iscsi {
@@ -149,6 +150,39 @@ IscsiUrl IscsiUrl::with_lun(int l) const {
   IscsiUrl u = *this;
   u.lun = l;
   return u;
+}
+
+std::string redact_secret(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t start = std::string_view::npos;
+    for (std::size_t j = i; j + kScheme.size() <= text.size(); ++j) {
+      if (iequals_prefix(text.substr(j), kScheme)) {
+        start = j;
+        break;
+      }
+    }
+    if (start == std::string_view::npos) break;
+    const std::size_t body = start + kScheme.size();
+    std::size_t end = text.find_first_of(" \t\r\n'\"", body);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view url = text.substr(body, end - body);
+    out.append(text.substr(i, body - i));
+    const std::size_t at = url.rfind('@');
+    const std::size_t pct = at == std::string_view::npos ? std::string_view::npos : url.substr(0, at).find('%');
+    if (pct == std::string_view::npos) {
+      out.append(url);
+    } else {
+      out.append(url.substr(0, pct + 1));
+      out.append("***");
+      out.append(url.substr(at));
+    }
+    i = end;
+  }
+  out.append(text.substr(std::min(i, text.size())));
+  return out;
 }
 
 Result<IscsiUrl> parse_iscsi_url(std::string_view text) {

@@ -46,6 +46,13 @@ Result<IscsiUrl> parse_iscsi_url(std::string_view text);
 Status require_target(const IscsiUrl& url);  // "…: no target name (…/iqn.…)"
 Status require_lun(const IscsiUrl& url);     // "…: no LUN (…/iqn.…/1)"
 
+// `text` with the CHAP password of every iscsi:// URL in it replaced by
+// "***" (iscsi://user%***@host/...): for anything that shows an operator's
+// board spec or a URL (config show, the service banner, errors, argv). A URL
+// ends at white space or a quote; its password runs from the first '%' of
+// the user part to the URL's last '@', the split parse_iscsi_url makes.
+std::string redact_secret(std::string_view text);
+
 // Where CHAP credentials come from when the URL has none: the environment
 // (TAPEGATE_ISCSI_USER / TAPEGATE_ISCSI_PASSWORD). `lookup` is getenv in
 // production and a map in tests.

@@ -1,5 +1,6 @@
 // help, version, config show, log, discover.
 #include "drivers/iscsi/discovery.hpp"
+#include "drivers/iscsi/iscsi_url.hpp"
 #include "drivers/sg/sg_discovery.hpp"
 #include "drivers/usb/usb_discovery.hpp"
 #include "firmware/console/command_context.hpp"
@@ -83,10 +84,16 @@ Result<Reply> discover(CommandContext& c) {
     if (url.rfind("iscsi://", 0) != 0)
       return Error(Errc::invalid_argument, "discover takes an iscsi://host[:port] portal, not '" + url + "'");
     auto targets = drivers::iscsi::discover_portal(url);
-    if (!targets) return std::move(targets).error().with_context("discovering " + url);
+    if (!targets) return std::move(targets).error().with_context("discovering " + drivers::iscsi::redact_secret(url));
     auto& t = r.table("luns", "iSCSI targets and LUNs", {"target", "lun", "type", "vendor", "product", "serial"});
     for (const auto& tg : *targets) {
-      if (!tg.error.empty()) r.note("target " + tg.iqn + ": " + tg.error);
+      if (!tg.error.empty()) {
+        // A target that could not be probed (a refused CHAP login, most
+        // often) fails the command: a script must not read "exit 0" as
+        // "every target was seen".
+        r.note("target " + tg.iqn + ": " + drivers::iscsi::redact_secret(tg.error));
+        r.failed = true;
+      }
       for (const auto& l : tg.luns)
         t.rows.push_back({tg.url, std::int64_t{l.lun}, l.type_name, l.vendor, l.product, cell_or_none(l.serial)});
       for (const auto& ch : tg.changers) {

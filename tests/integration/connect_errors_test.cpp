@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "drivers/iscsi/discovery.hpp"
 #include "drivers/iscsi/iscsi_transport.hpp"
 #include "drivers/iscsi/lun_inventory.hpp"
 #include "vtl_fixture.hpp"
@@ -112,4 +113,31 @@ TEST_CASE("a command the target does not answer times out, then the link recover
   auto again = t->execute({.cdb = tur});
   TG_REQUIRE_OK(again);
   CHECK(t->take_position_lost());
+}
+
+TEST_CASE("CHAP: discovery with a wrong password reports the failed login, never the password",
+          "[integration][iscsi][discovery]") {
+  const std::string password = "tape-secret-4712";
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .chap_user = "tgbackup",
+           .chap_password = password});
+  const std::string target = vtl.target_url();
+  const std::string host_port = target.substr(8, target.find('/', 8) - 8);
+  DiscoveryOptions options;
+  options.session = Vtl::transport_options().session;
+  auto found = discover_portal("iscsi://tgbackup%not-the-password@" + host_port, options);
+  // Either the portal refuses the discovery session or it lists the target
+  // and its login fails: both must be visible (the console's `discover`
+  // exits 1 on a target error), and neither may show the password.
+  if (!found.ok()) {
+    CHECK_THAT(found.error().message, !Catch::Contains("not-the-password"));
+    return;
+  }
+  REQUIRE_FALSE(found->empty());
+  bool failed = false;
+  for (const auto& t : *found) {
+    if (!t.error.empty()) failed = true;
+    CHECK_THAT(t.error, !Catch::Contains("not-the-password"));
+    CHECK(t.luns.empty());
+  }
+  CHECK(failed);
 }

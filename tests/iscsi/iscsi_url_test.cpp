@@ -177,3 +177,19 @@ TEST_CASE("with_lun keeps everything else", "[iscsi][url]") {
   auto l = u->with_lun(5);
   CHECK(l.describe() == "iscsi://127.0.0.1:3300/iqn.2026-11.t:x/5");
 }
+
+TEST_CASE("redact_secret hides every CHAP password and nothing else", "[iscsi][url]") {
+  CHECK(redact_secret("iscsi://backup%s3cr%2Ft@192.168.10.5:3261/iqn.2026-11.com.example:lib1/4") ==
+        "iscsi://backup%***@192.168.10.5:3261/iqn.2026-11.com.example:lib1/4");
+  // A password holding '@', '/' and '%' still ends at the URL's last '@'.
+  CHECK(redact_secret("ISCSI://u%p@ss/w%rd@host/iqn.x/1") == "ISCSI://u%***@host/iqn.x/1");
+  // Inside an error text, quoted, and twice.
+  CHECK(redact_secret("board 'iscsi://u%SECRET@h/iqn.a/0': login failed; iscsi://v%OTHER@h2 too") ==
+        "board 'iscsi://u%***@h/iqn.a/0': login failed; iscsi://v%***@h2 too");
+  // Nothing to hide: a user without a password, no credentials, not a URL.
+  CHECK(redact_secret("iscsi://user@host:3260/iqn.x/0") == "iscsi://user@host:3260/iqn.x/0");
+  CHECK(redact_secret("iscsi://host/iqn.x/0") == "iscsi://host/iqn.x/0");
+  CHECK(redact_secret("sim:drives=2,slots=10") == "sim:drives=2,slots=10");
+  CHECK(redact_secret("") == "");
+  CHECK(redact_secret("iscsi://") == "iscsi://");
+}
