@@ -11,6 +11,7 @@
 #include "firmware/restore/tape_file_scanner.hpp"
 #include "firmware/memory_tape.hpp"
 #include "firmware/tar_fixture.hpp"
+#include "firmware/restore/file_stat_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware;
@@ -21,18 +22,8 @@ namespace {
 
 constexpr std::size_t kBlock = 10240;
 
-struct Stat {
-  mode_t mode = 0;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::int64_t mtime = 0;
-};
-
-Stat stat_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::lstat(p.c_str(), &st) == 0);
-  return {st.st_mode & 07777, st.st_uid, st.st_gid, st.st_mtim.tv_sec};
-}
+using test::stat_of;
+using Stat = test::FileStat;
 
 // Files archived by GNU tar onto one cartridge of an in-memory library,
 // and the plan a catalog would give for them.

@@ -8,6 +8,7 @@
 #include "firmware/format/sha256.hpp"
 #include "firmware/restore/restored_file.hpp"
 #include "firmware/tar_fixture.hpp"
+#include "firmware/restore/file_stat_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware::restore;
@@ -15,18 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Stat {
-  mode_t mode = 0;
-  uid_t uid = 0;
-  gid_t gid = 0;
-  std::int64_t mtime = 0;
-};
-
-Stat stat_of(const fs::path& p) {
-  struct stat st {};
-  REQUIRE(::lstat(p.c_str(), &st) == 0);
-  return {st.st_mode & 07777, st.st_uid, st.st_gid, st.st_mtim.tv_sec};
-}
+using test::stat_of;
+using Stat = test::FileStat;
 
 struct Target {
   test::ScratchDir dir{"restored-file"};
