@@ -20,6 +20,12 @@ struct StoragePaths {
   Status ensure() const;
 };
 
+// Creates `dir` and every missing parent with mode 0700, whatever the
+// umask: a state directory, socket directory or log directory holds the
+// catalog, cartridges and the control socket, none of which other users may
+// read. Directories that exist are left as they are.
+Status create_private_directories(const std::filesystem::path& dir);
+
 // Default root when no --state is given and the board names none:
 // $TAPEGATE_STATE, else $XDG_STATE_HOME/tapegate, else ~/.local/state/tapegate.
 std::filesystem::path default_state_root();

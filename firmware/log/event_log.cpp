@@ -1,7 +1,12 @@
 #include "firmware/log/event_log.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <ctime>
 #include <fstream>
+
+#include "hal/storage_paths.hpp"
 
 namespace tg::firmware {
 namespace {
@@ -50,10 +55,15 @@ EventLog::EventLog(hal::Clock& clock, std::optional<std::filesystem::path> dir, 
     : clock_(clock), dir_(std::move(dir)), capacity_(capacity ? capacity : 1), max_file_bytes_(max_file_bytes) {
   if (!dir_) return;
   std::error_code ec;
-  std::filesystem::create_directories(*dir_, ec);
+  (void)hal::create_private_directories(*dir_);  // a log that cannot be kept leaves file_ null: in memory only
   load_tail();
   auto path = *dir_ / "events.log";
-  file_ = std::fopen(path.c_str(), "ae");
+  // 0600 whatever the umask: the log names files, barcodes and hosts.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    file_ = ::fdopen(fd, "a");
+    if (!file_) ::close(fd);
+  }
   if (file_) file_bytes_ = std::filesystem::file_size(path, ec);
 }
 

@@ -12,6 +12,7 @@
 
 #include "firmware/console/command_line.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "hal/storage_paths.hpp"
 
 namespace tg::firmware::service {
 namespace {
@@ -94,8 +95,9 @@ Result<std::unique_ptr<ControlSocketServer>> ControlSocketServer::listen(const s
   auto addr = TG_TRY(address_for(path));
   std::error_code ec;
   if (path.has_parent_path()) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return Error(Errc::io_error, "cannot create " + path.parent_path().string() + ": " + ec.message());
+    // Whoever can reach the socket can run every command: its directory is
+    // the owner's only.
+    TG_CHECK(hal::create_private_directories(path.parent_path()));
   }
   // Is a service already answering there? Then this is a second instance.
   if (std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {

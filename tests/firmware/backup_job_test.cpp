@@ -670,7 +670,7 @@ TEST_CASE("a job spans only onto later cartridges of its media set") {
   f.verify_tapes_with_gnu_tar({a, b, r2->cartridges[1]});
 }
 
-TEST_CASE("an unreadable directory makes the backup incomplete; everything else is written") {
+TEST_CASE("an unreadable directory makes the backup incomplete, everything else is written") {
   // The probe's repository: 20 files, one subdirectory at mode 000, backed
   // up without the right to read it. It used to end the scan silently:
   // "7 files, 0 failed", job done.
@@ -720,7 +720,7 @@ TEST_CASE("an unreadable directory makes the backup incomplete; everything else 
   CHECK(jobs->front().state == catalog::JobState::failed);
 }
 
-TEST_CASE("each member's header carries its file's mode and owner; GNU tar extracts them") {
+TEST_CASE("each member's header carries its file's mode and owner, and GNU tar extracts them") {
   SimBackup f("sim:drives=1,slots=4,cartridges=2,cartridge-mb=16,sync=false");
   f.add("home/secret.key", 3000, 1);
   f.add("bin/tool", 2000, 2);

@@ -6,7 +6,7 @@
 
 using namespace tg::firmware::console;
 
-TEST_CASE("escape: terminal text shows control bytes and invalid UTF-8 as \\xNN") {
+TEST_CASE("escape: terminal text shows control bytes and invalid UTF-8 as hex escapes") {
   CHECK(terminal_text("plain/path.vbk") == "plain/path.vbk");
   CHECK(terminal_text("a\x1b[2Jb") == "a\\x1b[2Jb");
   CHECK(terminal_text("row\r\nforged") == "row\\x0d\\x0aforged");
