@@ -241,6 +241,9 @@ class Catalog {
   Result<std::vector<BackupFile>> files_of_media_set(const std::string& media_set);
   // Every recorded copy of repository/path, newest job first.
   Result<std::vector<BackupFile>> versions_of(const std::string& repository, const std::string& path);
+  // Distinct (repository, path) whose last path component is `name`, for a
+  // "did you mean" when an operator gives a base name; at most `limit`.
+  Result<std::vector<std::pair<std::string, std::string>>> paths_named(const std::string& name, std::size_t limit);
   // `catalog list [--pool P] [--cartridge B]`: one entry per piece, ordered
   // by cartridge, tape file, block.
   Result<std::vector<ListEntry>> list(const ListFilter& f);

@@ -201,6 +201,21 @@ Result<std::vector<BackupFile>> Catalog::versions_of(const std::string& reposito
                      {repository, path});
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Catalog::paths_named(const std::string& name,
+                                                                            std::size_t limit) {
+  auto l = lock();
+  // substr() rather than LIKE: a name may hold % or _, which LIKE would
+  // take as wildcards.
+  auto st = TG_TRY(db_->prepare(
+      "SELECT DISTINCT repository, path FROM backup_files "
+      "WHERE path = ?1 OR substr(path, -length(?1) - 1) = '/' || ?1 ORDER BY repository, path LIMIT ?2"));
+  st.bind(1, name);
+  st.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::string, std::string>> out;
+  while (TG_TRY(st.step())) out.emplace_back(st.text(0), st.text(1));
+  return out;
+}
+
 Result<std::vector<ListEntry>> Catalog::list(const ListFilter& f) {
   auto l = lock();
   auto st = TG_TRY(db_->prepare(

@@ -90,10 +90,12 @@ Result<Reply> restore_cmd(CommandContext& c) {
     auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
     auto plan = TG_TRY(restore::plan_restore(*res.catalog, sel));
     std::uint64_t left_out = plan.superseded;
+    auto notes = plan.notes;
     restore::LibraryCartridges source(*res.drives, src);
     auto rep = TG_TRY(restore::run_restore(std::move(plan), source, ctx, opts));
     Reply r;
     report_into(r, rep, seconds_since(t0));
+    for (const auto& n : notes) r.note(n);
     if (left_out > 0)
       r.note(std::to_string(left_out) + " other copies of the same paths (older, or never committed by an interrupted job) were left out");
     r.field("target", opts.target.string());
@@ -116,6 +118,7 @@ Result<Reply> verify_cmd(CommandContext& c) {
     auto res = TG_TRY(acquire_tape_job(app, ctx, src.owner, src.drive));
     auto plan = TG_TRY(restore::plan_restore(*res.catalog, sel, restore::PlanPurpose::verify));
     std::uint64_t left_out = plan.superseded;
+    auto notes = plan.notes;
     restore::LibraryCartridges source(*res.drives, src);
     restore::VerifyOptions vo;
     if (sel.kind == restore::SelectionKind::job && !sel.value.empty() &&
@@ -124,6 +127,7 @@ Result<Reply> verify_cmd(CommandContext& c) {
     auto rep = TG_TRY(restore::run_verify(*res.catalog, std::move(plan), source, ctx, vo));
     Reply r;
     report_into(r, rep, seconds_since(t0));
+    for (const auto& n : notes) r.note(n);
     r.note(rep.ok() ? "every file read back matches its SHA-256" : "verification FAILED; the cartridges' records say which");
     if (left_out > 0)
       r.note(std::to_string(left_out) + " copies an interrupted job never committed were not checked (the catalog does not count them as on tape)");

@@ -40,6 +40,25 @@ Result<std::optional<catalog::Job>> job_named(catalog::Catalog& cat, const std::
   return std::optional<catalog::Job>();
 }
 
+// A job named by its name means its newest run; when there are others,
+// say which run was taken and how to choose another, so "restore nightly"
+// never quietly picks last night's when the operator meant Tuesday's.
+Result<std::vector<std::string>> other_runs_note(catalog::Catalog& cat, const std::string& what,
+                                                 const catalog::Job& chosen) {
+  if (what != chosen.name) return std::vector<std::string>{};
+  std::vector<catalog::Job> runs;
+  for (auto& j : TG_TRY(cat.list_jobs(100000)))   // newest first
+    if (j.kind == catalog::JobKind::backup && j.name == what) runs.push_back(j);
+  if (runs.size() < 2) return std::vector<std::string>{};
+  constexpr std::size_t kListed = 8;
+  std::string others;
+  for (std::size_t i = 0; i < runs.size() && i < kListed; ++i)
+    if (runs[i].id != chosen.id) others += (others.empty() ? "" : ", ") + std::to_string(runs[i].id);
+  if (runs.size() > kListed) others += ", ... ('catalog jobs' lists them all)";
+  return std::vector<std::string>{"'" + what + "' names " + std::to_string(runs.size()) + " runs; this is the newest, job " +
+                                  std::to_string(chosen.id) + "; name a job id to take another (" + others + ")"};
+}
+
 }  // namespace
 
 const char* selection_kind_name(SelectionKind k) {
@@ -159,7 +178,8 @@ Result<RestorePlan> plan_for_files(catalog::Catalog& cat, std::vector<catalog::B
 Result<Selection> resolve_selection(catalog::Catalog& cat, const std::string& what,
                                     const std::optional<std::string>& repository) {
   if (what.empty()) return make_error(Errc::invalid_argument, "nothing named to restore");
-  if (auto j = TG_TRY(job_named(cat, what)); j) return Selection{.kind = SelectionKind::job, .value = std::to_string(j->id)};
+  if (auto j = TG_TRY(job_named(cat, what)); j)
+    return Selection{.kind = SelectionKind::job, .value = std::to_string(j->id), .named_as = what};
   if (auto ms = cat.media_set(what); ms) return Selection{.kind = SelectionKind::media_set, .value = what};
   if (auto c = TG_TRY(cat.find_cartridge(what)); c) return Selection{.kind = SelectionKind::cartridge, .value = what};
   for (auto& repo : TG_TRY(repositories_for(cat, repository))) {
@@ -168,12 +188,26 @@ Result<Selection> resolve_selection(catalog::Catalog& cat, const std::string& wh
     if (!TG_TRY(cat.versions_of(repo, what)).empty())
       return Selection{.kind = SelectionKind::file, .value = what, .repository = repo};
   }
-  return make_error(Errc::not_found, "'" + what + "' is no job, media set, cartridge, group or backed-up file" +
-                                         (repository ? " of repository " + *repository : std::string()));
+  std::string msg = "'" + what + "' is no job, media set, cartridge, group or backed-up file" +
+                    (repository ? " of repository " + *repository : std::string());
+  // Operators often give a file's base name; the catalog keeps paths
+  // relative to the repository, so name the ones that match.
+  constexpr std::size_t kHints = 5;
+  auto named = TG_TRY(cat.paths_named(what, kHints + 1));
+  std::erase_if(named, [&](const auto& rp) { return repository && rp.first != *repository; });
+  if (!named.empty()) {
+    msg += "; backed-up files with that name:";
+    for (std::size_t i = 0; i < named.size() && i < kHints; ++i)
+      msg += " '" + named[i].second + "' (repository " + named[i].first + ")" + (i + 1 < named.size() ? "," : "");
+    if (named.size() > kHints) msg += " and more ('catalog list' shows them)";
+    msg += " - give the path as shown";
+  }
+  return make_error(Errc::not_found, msg);
 }
 
 Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel, PlanPurpose purpose) {
   std::vector<catalog::BackupFile> files;
+  std::vector<std::string> notes;
   std::string desc = std::string(selection_kind_name(sel.kind)) + " " + sel.value;
   switch (sel.kind) {
     case SelectionKind::job: {
@@ -181,6 +215,7 @@ Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel, Pl
       if (!j) return make_error(Errc::not_found, "no backup job '" + sel.value + "' in the catalog");
       files = TG_TRY(cat.files_of_job(j->id));
       desc = "job " + std::to_string(j->id) + " (" + j->name + ")";
+      notes = TG_TRY(other_runs_note(cat, sel.named_as.empty() ? sel.value : sel.named_as, *j));
       break;
     }
     case SelectionKind::media_set: files = TG_TRY(cat.files_of_media_set(sel.value)); break;
@@ -238,6 +273,7 @@ Result<RestorePlan> plan_restore(catalog::Catalog& cat, const Selection& sel, Pl
   }
   auto plan = TG_TRY(plan_for_files(cat, std::move(files), purpose));
   plan.description = desc;
+  plan.notes = std::move(notes);
   return plan;
 }
 

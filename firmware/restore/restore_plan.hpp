@@ -33,6 +33,7 @@ struct CartridgeWork {
 
 struct RestorePlan {
   std::string description;                    // "job 12 (nightly)", "group qemu-100", ...
+  std::vector<std::string> notes;             // what the operator should know about the choice
   std::vector<PlannedFile> files;
   // Files the selection named that cannot be restored (no complete
   // committed copy): reported as failures with this reason.
@@ -58,6 +59,7 @@ struct Selection {
   SelectionKind kind = SelectionKind::file;
   std::string value;                          // path, group key, job id/name, media set id, barcode
   std::optional<std::string> repository;      // for file and group
+  std::string named_as;                       // the operator's word when it was resolved to an id
 };
 
 // Guesses the kind from the catalog when the operator gave a bare word:
