@@ -134,7 +134,9 @@ constexpr std::string_view kSecretFileKey = "?secret-file=";
 constexpr std::string_view kSecretEnvKey = "?secret-env=";
 
 // Where a secret reference starts. Found by its key rather than at the
-// first '?', because a CHAP password in the user part may hold a '?'.
+// first '?', because a CHAP password in the user part may hold a '?'. A
+// password that holds a key itself is still followed by "@host", so the
+// value found then holds a raw '@' and is refused without being echoed.
 std::size_t find_secret_reference(std::string_view rest) {
   return std::min(rest.find(kSecretFileKey), rest.find(kSecretEnvKey));
 }

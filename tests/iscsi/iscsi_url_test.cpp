@@ -132,6 +132,19 @@ TEST_CASE("errors about a bad URL never echo the password", "[iscsi][url]") {
   }
 }
 
+TEST_CASE("a password that holds a secret-reference key is refused without being echoed", "[iscsi][url]") {
+  // The key inside the password is followed by "@host": the value then
+  // holds a raw '@', which a reference never does.
+  for (const char* url : {"iscsi://u%topPW?secret-file=/x@127.0.0.1/iqn.2026-11.t:x/0",
+                          "iscsi://u%topPW?secret-env=X@127.0.0.1/iqn.2026-11.t:x/0"}) {
+    INFO(url);
+    auto r = parse_iscsi_url(url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("topPW") == std::string::npos);
+    CHECK(r.error().message.find("write it as %40") != std::string::npos);
+  }
+}
+
 namespace {
 const char* fake_env(const char* name) {
   static const std::map<std::string, std::string> env = {{"TAPEGATE_ISCSI_USER", "envuser"},
