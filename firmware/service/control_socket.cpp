@@ -295,10 +295,10 @@ Result<RemoteAnswer> call_control_socket(const std::filesystem::path& path, cons
     return e;
   }
   RemoteAnswer ans;
-  if (!send_all(fd, line + "\n")) {
-    ::close(fd);
-    return Error(Errc::connection_lost, "the service at " + path.string() + " closed the connection");
-  }
+  // A service that refuses a client ("busy") answers and closes before
+  // reading the request, so the send may fail while that answer waits to
+  // be read: read it either way.
+  const bool sent = send_all(fd, line + "\n");
   std::string buf;
   auto need = [&](std::size_t n) -> bool {
     while (buf.size() < n) {
@@ -315,7 +315,8 @@ Result<RemoteAnswer> call_control_socket(const std::filesystem::path& path, cons
     while ((nl = buf.find('\n')) == std::string::npos) {
       if (buf.size() > 64 || !need(buf.size() + 1)) {
         ::close(fd);
-        return Error(Errc::connection_lost, "the service at " + path.string() + " ended the answer early");
+        return Error(Errc::connection_lost,
+                     "the service at " + path.string() + (sent ? " ended the answer early" : " closed the connection"));
       }
     }
     std::string head = buf.substr(0, nl);
