@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "drivers/iscsi/chap_secret.hpp"
 #include "drivers/iscsi/discovery.hpp"
 #include "drivers/iscsi/iscsi_transport.hpp"
 #include "drivers/library.hpp"
@@ -44,9 +45,20 @@ iscsi::IscsiTransportOptions transport_options(const IscsiBoardOptions& o) {
   return t;
 }
 
+const char* getenv_lookup(const char* name) { return std::getenv(name); }
+
 iscsi::IscsiCredentials fallback_credentials(const IscsiBoardOptions& o) {
   if (!o.credentials.empty()) return o.credentials;
-  return iscsi::credentials_from_env([](const char* name) -> const char* { return std::getenv(name); });
+  return iscsi::credentials_from_env(getenv_lookup);
+}
+
+// The URL's credentials, then the board file's or the environment's, then
+// a password the URL names (?secret-file=, ?secret-env=) read last.
+Result<iscsi::IscsiUrl> url_with_credentials(const std::string& url_text, const IscsiBoardOptions& options) {
+  auto url = TG_TRY(iscsi::parse_iscsi_url(url_text));
+  iscsi::fill_credentials(url, fallback_credentials(options));
+  TG_CHECK(iscsi::resolve_secret(url, getenv_lookup));
+  return url;
 }
 
 Result<iscsi::IscsiTargetInfo> pick_target(iscsi::IscsiUrl& url, const iscsi::DiscoveryOptions& dopts) {
@@ -88,8 +100,7 @@ Result<std::unique_ptr<Board>> open_iscsi_board(const std::string& url_text,
 Result<std::unique_ptr<Board>> open_iscsi_board(const std::string& url_text,
                                                 const std::optional<std::filesystem::path>& state_override,
                                                 const IscsiBoardOptions& options) {
-  auto url = TG_TRY(iscsi::parse_iscsi_url(url_text));
-  iscsi::fill_credentials(url, fallback_credentials(options));
+  auto url = TG_TRY(url_with_credentials(url_text, options));
   const std::optional<int> changer_lun = url.lun;
   url.lun.reset();
 
@@ -150,9 +161,8 @@ Result<std::unique_ptr<Board>> open_iscsi_board(const std::string& url_text,
 
 Result<std::unique_ptr<hal::ScsiTransport>> open_iscsi_transport(const std::string& url_text,
                                                                  const IscsiBoardOptions& options) {
-  auto url = TG_TRY(iscsi::parse_iscsi_url(url_text));
+  auto url = TG_TRY(url_with_credentials(url_text, options));
   TG_CHECK(iscsi::require_lun(url));
-  iscsi::fill_credentials(url, fallback_credentials(options));
   auto t = TG_TRY(iscsi::IscsiTransport::open(url, transport_options(options)));
   return std::unique_ptr<hal::ScsiTransport>(std::move(t));
 }

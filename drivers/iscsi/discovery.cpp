@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "drivers/iscsi/chap_secret.hpp"
 #include "drivers/iscsi/lun_inventory.hpp"
 #include "drivers/media_changer.hpp"
 
@@ -115,9 +116,10 @@ Result<IscsiTargetInfo> probe_target(const IscsiUrl& url_in, const DiscoveryOpti
 Result<std::vector<IscsiTargetInfo>> discover_portal(const std::string& text, const DiscoveryOptions& options) {
   auto url = TG_TRY(parse_iscsi_url(text));
   // URL first, then the caller's (board file), then the environment.
-  fill_credentials(url, options.credentials.empty()
-                            ? credentials_from_env([](const char* n) -> const char* { return std::getenv(n); })
-                            : options.credentials);
+  const EnvLookup getenv_lookup = [](const char* n) -> const char* { return std::getenv(n); };
+  fill_credentials(url, options.credentials.empty() ? credentials_from_env(getenv_lookup) : options.credentials);
+  // A password the URL names (?secret-file=, ?secret-env=) wins over both.
+  TG_CHECK(resolve_secret(url, getenv_lookup));
   if (!url.target.empty()) {
     auto one = TG_TRY(probe_target(url, options));
     return std::vector<IscsiTargetInfo>{std::move(one)};

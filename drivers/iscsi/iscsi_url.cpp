@@ -130,6 +130,56 @@ Status check_target_name(const std::string& t) {
   return {};
 }
 
+constexpr std::string_view kSecretFileKey = "?secret-file=";
+constexpr std::string_view kSecretEnvKey = "?secret-env=";
+
+// Where a secret reference starts. Found by its key rather than at the
+// first '?', because a CHAP password in the user part may hold a '?'. A
+// password that holds a key itself is still followed by "@host", so the
+// value found then holds a raw '@' and is refused without being echoed.
+std::size_t find_secret_reference(std::string_view rest) {
+  return std::min(rest.find(kSecretFileKey), rest.find(kSecretEnvKey));
+}
+
+bool is_env_name(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+// "?secret-file=PATH" or "?secret-env=NAME"; the value percent-decoded (a
+// path with '&', '@' or '%' writes them as %26, %40, %25).
+Result<SecretReference> parse_secret_reference(std::string_view query) {
+  SecretReference ref;
+  std::string_view value;
+  if (query.substr(0, kSecretFileKey.size()) == kSecretFileKey) {
+    value = query.substr(kSecretFileKey.size());
+  } else {
+    ref.kind = SecretReference::Kind::env;
+    value = query.substr(kSecretEnvKey.size());
+  }
+  const char* key = ref.kind == SecretReference::Kind::file ? "secret-file" : "secret-env";
+  if (value.find_first_of("&?") != std::string_view::npos) {
+    return Error(Errc::invalid_argument, std::string("one parameter at most after '?' (") + key +
+                                             "=...); write '&' or '?' in a value as %26 or %3F");
+  }
+  if (value.find('@') != std::string_view::npos) {
+    return Error(Errc::invalid_argument, std::string("'@' in the ") + key + " value (write it as %40)");
+  }
+  ref.name = TG_TRY(percent_decode(value, key));
+  if (ref.name.empty()) return Error(Errc::invalid_argument, std::string("empty ") + key + " value");
+  if (ref.kind == SecretReference::Kind::file && ref.name.front() != '/') {
+    return Error(Errc::invalid_argument, "secret-file '" + ref.name + "' is not an absolute path");
+  }
+  if (ref.kind == SecretReference::Kind::env && !is_env_name(ref.name)) {
+    return Error(Errc::invalid_argument,
+                 "secret-env '" + ref.name + "' is not a variable name (letters, digits and '_', not starting with a digit)");
+  }
+  return ref;
+}
+
 }  // namespace
 
 std::string IscsiUrl::portal() const {
@@ -195,6 +245,12 @@ Result<IscsiUrl> parse_iscsi_url(std::string_view text) {
   }
   std::string_view rest = text.substr(kScheme.size());
   IscsiUrl url;
+  if (const std::size_t q = find_secret_reference(rest); q != std::string_view::npos) {
+    auto ref = parse_secret_reference(rest.substr(q));
+    if (!ref) return bad(ref.error().message);
+    url.secret = std::move(*ref);
+    rest = rest.substr(0, q);
+  }
   // Userinfo: everything up to the last '@' in the URL. iSCSI names cannot
   // contain '@', so a password holding '/', '@' or ':' still splits right
   // and no part of it can end up in an error message about the path.
@@ -209,6 +265,16 @@ Result<IscsiUrl> parse_iscsi_url(std::string_view text) {
     if (pct != std::string_view::npos && url.credentials.password.empty()) {
       return bad("empty CHAP password after '%' (leave out '%' to take it from the environment)");
     }
+  }
+  if (url.secret) {
+    const char* key = url.secret->kind == SecretReference::Kind::file ? "secret-file" : "secret-env";
+    if (!url.credentials.password.empty())
+      return bad(std::string("a CHAP password both in the URL and in ") + key + " (keep one: " + key + ")");
+    if (url.credentials.user.empty())
+      return bad(std::string(key) + " needs the CHAP user name: iscsi://USER@host/...?" + key + "=...");
+  }
+  if (rest.find('?') != std::string_view::npos) {
+    return bad("unknown parameter after '?' (known: secret-file=PATH, secret-env=NAME)");
   }
   const std::size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);

@@ -1,6 +1,9 @@
 #pragma once
 // iSCSI URLs as the operator writes them (the form libiscsi and its tools
-// accept): iscsi://[user[%password]@]host[:port][/target-iqn[/lun]]
+// accept): iscsi://[user[%password]@]host[:port][/target-iqn[/lun]], and ours
+// for a password kept outside the URL:
+//   iscsi://user@host[:port][/target-iqn[/lun]]?secret-file=PATH
+//   iscsi://user@host[:port][/target-iqn[/lun]]?secret-env=NAME
 // Parsed and validated here, in one place, so every error names the part
 // that was wrong; nothing below this ever sees a malformed address.
 #include <cstdint>
@@ -25,12 +28,22 @@ struct IscsiCredentials {
   bool empty() const { return user.empty() && password.empty(); }
 };
 
+// Where the CHAP password is kept when the URL names it instead of holding
+// it (chap_secret.hpp reads it). Neither the path nor the variable's name is
+// secret: both may be shown.
+struct SecretReference {
+  enum class Kind { file, env };
+  Kind kind = Kind::file;
+  std::string name;  // absolute path of the file / name of the variable
+};
+
 struct IscsiUrl {
   std::string host;                 // "127.0.0.1", "tape-lib.example", "::1" (no brackets)
   std::uint16_t port = kDefaultPort;
   std::string target;               // IQN/EUI/NAA name, percent-decoded; empty = portal only
   std::optional<int> lun;
   IscsiCredentials credentials;
+  std::optional<SecretReference> secret;  // ?secret-file= / ?secret-env=
 
   // "127.0.0.1:3260" or "[::1]:3260", the form libiscsi connects to.
   std::string portal() const;

@@ -65,7 +65,8 @@ Result<Reply> job_status(CommandContext& c) {
   auto j = TG_TRY(m->get(id));
   Reply r;
   describe_job(r, j);
-  if (j.state == service::JobState::succeeded) {
+  // A job's report, also when it says the job failed (Reply::failed).
+  if (j.state == service::JobState::succeeded || j.summary.failed) {
     for (auto& f : j.summary.fields) r.fields.push_back(f);
     for (auto& t : j.summary.tables) r.tables.push_back(t);
     for (auto& n : j.summary.notes) r.notes.push_back(n);
@@ -103,10 +104,12 @@ Result<Reply> job_watch(CommandContext& c) {
     auto j = TG_TRY(m->wait(id, seen, std::chrono::milliseconds(250)));
     seen = j.generation;
     if (service::job_finished(j.state)) {
-      if (j.state != service::JobState::succeeded)
+      if (j.state != service::JobState::succeeded && !j.summary.failed)
         return Error(j.error.code, "job " + std::to_string(id) + " (" + j.name + ") " + service::job_state_name(j.state) + ": " + j.error.message);
+      // The report; when it says the job failed, so does the watcher's exit status.
       Reply r = j.summary;
-      r.fields.insert(r.fields.begin(), {{"job", static_cast<std::int64_t>(id)}, {"state", "succeeded"}});
+      r.fields.insert(r.fields.begin(),
+                      {{"job", static_cast<std::int64_t>(id)}, {"state", service::job_state_name(j.state)}});
       return r;
     }
     std::string line = progress_line(j);

@@ -98,7 +98,9 @@ Result<Reply> CommandContext::run_job(std::string name, std::string kind, servic
       // A job done before its first look still names itself once (its
       // number, for the log), whatever the timing.
       if (last.empty()) io.stream(line + "\n", true);
-      if (j.state == service::JobState::succeeded) return j.summary;
+      // The report when there is one, failed or not: its failed flag makes
+      // the exit status 1 (execute_words), as it made the job's state failed.
+      if (j.state == service::JobState::succeeded || j.summary.failed) return j.summary;
       return j.error;
     }
     if (line != last) io.stream(line + "\n", true);

@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "firmware/console/command_line.hpp"
@@ -16,8 +19,6 @@
 
 namespace tg::firmware::service {
 namespace {
-
-constexpr auto kIdleLimit = std::chrono::minutes(10);
 
 Error sys_error(Errc c, const std::string& what) { return Error(c, what + ": " + std::strerror(errno)); }
 
@@ -85,13 +86,21 @@ class SocketSession final : public console::Interaction {
 
 }  // namespace
 
-ControlSocketServer::ControlSocketServer(int fd, std::filesystem::path path, const console::CommandTable& table,
-                                         console::Appliance& app, std::size_t max_clients)
-    : fd_(fd), path_(std::move(path)), table_(table), app_(app), max_clients_(max_clients) {}
+ControlSocketServer::ControlSocketServer(int fd, int wake_fd, std::filesystem::path path,
+                                         const console::CommandTable& table, console::Appliance& app,
+                                         ControlSocketOptions options)
+    : fd_(fd),
+      wake_fd_(wake_fd),
+      path_(std::move(path)),
+      table_(table),
+      app_(app),
+      options_(options),
+      sessions_(options.max_clients, [this] { wake(); }) {}
 
 Result<std::unique_ptr<ControlSocketServer>> ControlSocketServer::listen(const std::filesystem::path& path,
                                                                          const console::CommandTable& table,
-                                                                         console::Appliance& app, std::size_t max_clients) {
+                                                                         console::Appliance& app,
+                                                                         ControlSocketOptions options) {
   auto addr = TG_TRY(address_for(path));
   std::error_code ec;
   if (path.has_parent_path()) {
@@ -128,78 +137,125 @@ Result<std::unique_ptr<ControlSocketServer>> ControlSocketServer::listen(const s
     ::unlink(path.c_str());
     return e;
   }
-  return std::unique_ptr<ControlSocketServer>(new ControlSocketServer(fd, path, table, app, max_clients));
+  int wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd < 0) {
+    auto e = sys_error(Errc::io_error, "eventfd");
+    ::close(fd);
+    ::unlink(path.c_str());
+    return e;
+  }
+  return std::unique_ptr<ControlSocketServer>(new ControlSocketServer(fd, wake_fd, path, table, app, options));
 }
 
 ControlSocketServer::~ControlSocketServer() { stop(); }
 
 void ControlSocketServer::start() { acceptor_ = std::thread([this] { accept_loop(); }); }
 
+void ControlSocketServer::wake() {
+  const std::uint64_t one = 1;
+  // Cannot fail but by overflowing the counter, which still leaves it readable.
+  (void)!::write(wake_fd_, &one, sizeof one);
+}
+
 void ControlSocketServer::stop() {
   stop_ = true;
+  if (wake_fd_ >= 0) wake();
   if (acceptor_.joinable()) acceptor_.join();
-  std::vector<std::thread> clients;
-  {
-    std::lock_guard lk(mu_);
-    clients.swap(clients_);
-  }
-  for (auto& t : clients)
-    if (t.joinable()) t.join();
+  sessions_.stop_all();
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
     ::unlink(path_.c_str());
   }
+  if (wake_fd_ >= 0) {
+    ::close(wake_fd_);
+    wake_fd_ = -1;
+  }
 }
 
 void ControlSocketServer::accept_loop() {
   while (!stop_.load()) {
-    pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
-    int r = ::poll(&p, 1, 200);
-    if (r <= 0) continue;
-    int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (c < 0) continue;
-    if (active_.load() >= max_clients_) {
-      // Bounded: a flood of clients cannot exhaust threads.
-      send_all(c, frame("out", "error: too many console clients (" + std::to_string(max_clients_) + "); try again later (busy)\n") +
-                      "exit 1\n");
-      ::close(c);
-      continue;
+    pollfd p[2] = {{.fd = fd_, .events = POLLIN, .revents = 0}, {.fd = wake_fd_, .events = POLLIN, .revents = 0}};
+    if (::poll(p, 2, -1) < 0) continue;  // EINTR
+    if (p[1].revents != 0) {
+      std::uint64_t n;
+      (void)!::read(wake_fd_, &n, sizeof n);
     }
-    ++active_;
-    std::lock_guard lk(mu_);
-    clients_.emplace_back([this, c] {
-      serve_client(c);
-      ::close(c);
-      --active_;
-    });
+    // A client that left is joined now, not at stop(): threads and address
+    // space stay flat however many clients come and go.
+    sessions_.reap();
+    if (stop_.load()) break;
+    if ((p[0].revents & POLLIN) == 0) continue;
+    int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c >= 0) admit(c);
   }
 }
 
-void ControlSocketServer::serve_client(int fd) {
+void ControlSocketServer::admit(int c) {
+  auto how = sessions_.admit(c, [this](ClientSessions::Session& s) { serve_client(s); });
+  const std::string limit = std::to_string(options_.max_clients);
+  switch (how) {
+    case ClientSessions::Admission::admitted:
+      return;
+    case ClientSessions::Admission::evicted_idle:
+      if (app_.log)
+        app_.log->add(LogLevel::notice, "control socket",
+                      "the client idle longest was disconnected to admit a new one (" + limit + " clients at most)");
+      return;
+    case ClientSessions::Admission::refused_busy:
+    case ClientSessions::Admission::refused_threads:
+      break;
+  }
+  const std::string why = how == ClientSessions::Admission::refused_busy
+                              ? "every console client (" + limit + ") is running a command"
+                              : "no thread could be started for a new console client";
+  // One non-blocking send: the message fits any socket buffer, and a client
+  // that does not read must not hold up the acceptor.
+  const std::string answer = frame("out", "error: " + why + "; try again later (busy)\n") + "exit 1\n";
+  (void)!::send(c, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(c);
+  if (app_.log) app_.log->add(LogLevel::warning, "control socket", "client refused: " + why);
+}
+
+void ControlSocketServer::serve_client(ClientSessions::Session& s) {
+  using Clock = std::chrono::steady_clock;
+  const int fd = s.fd();
   SocketSession session(fd, stop_);
   std::string buf;
-  auto last_activity = std::chrono::steady_clock::now();
+  auto idle_deadline = Clock::now() + options_.idle_timeout;
   bool discarding = false;  // inside an over-long line: skip to its end
+  // An answer: the session is busy while it is written, idle after.
+  auto answer = [&](const console::Outcome& o) -> bool {
+    if (!s.begin_command()) return false;
+    session.answer(o);
+    s.end_command();
+    idle_deadline = Clock::now() + options_.idle_timeout;
+    return true;
+  };
   while (!stop_.load() && !session.gone()) {
     auto nl = buf.find('\n');
     if (nl == std::string::npos) {
       if (buf.size() > console::kMaxLineBytes) {
         if (!discarding) {
-          session.answer({console::kExitUsage, "error: request longer than " + std::to_string(console::kMaxLineBytes) +
-                                                   " bytes rejected (invalid argument)\n"});
+          if (!answer({console::kExitUsage, "error: request longer than " + std::to_string(console::kMaxLineBytes) +
+                                                " bytes rejected (invalid argument)\n"}))
+            return;
           if (app_.log) app_.log->add(LogLevel::warning, "control socket", "over-long request rejected");
         }
         discarding = true;
         buf.clear();
       }
-      pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
-      int r = ::poll(&p, 1, 200);
-      if (r < 0 && errno != EINTR) return;
-      if (r <= 0) {
-        if (std::chrono::steady_clock::now() - last_activity > kIdleLimit) return;
-        continue;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_deadline - Clock::now());
+      if (left.count() <= 0) {
+        if (app_.log) app_.log->add(LogLevel::info, "control socket", "idle client disconnected");
+        return;
       }
+      // No periodic wake-ups: stop() and an eviction shut the connection
+      // down, which ends this poll.
+      pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+      int r = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 60'000)));
+      if (r < 0 && errno != EINTR) return;
+      if (r <= 0) continue;
       char tmp[4096];
       ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
       if (n == 0) return;
@@ -208,7 +264,6 @@ void ControlSocketServer::serve_client(int fd) {
         return;
       }
       buf.append(tmp, static_cast<std::size_t>(n));
-      last_activity = std::chrono::steady_clock::now();
       continue;
     }
     std::string line = buf.substr(0, nl);
@@ -218,11 +273,13 @@ void ControlSocketServer::serve_client(int fd) {
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!s.begin_command()) return;  // evicted meanwhile: the request is not run
     auto outcome = console::execute_line(table_, app_, session, line);
     if (outcome.exit_status == console::kExitUsage && app_.log && !console::check_line_bytes(line).ok())
       app_.log->add(LogLevel::warning, "control socket", "malformed request rejected");
     session.answer(outcome);
-    last_activity = std::chrono::steady_clock::now();
+    s.end_command();
+    idle_deadline = Clock::now() + options_.idle_timeout;
   }
 }
 
@@ -238,10 +295,10 @@ Result<RemoteAnswer> call_control_socket(const std::filesystem::path& path, cons
     return e;
   }
   RemoteAnswer ans;
-  if (!send_all(fd, line + "\n")) {
-    ::close(fd);
-    return Error(Errc::connection_lost, "the service at " + path.string() + " closed the connection");
-  }
+  // A service that refuses a client ("busy") answers and closes before
+  // reading the request, so the send may fail while that answer waits to
+  // be read: read it either way.
+  const bool sent = send_all(fd, line + "\n");
   std::string buf;
   auto need = [&](std::size_t n) -> bool {
     while (buf.size() < n) {
@@ -258,7 +315,8 @@ Result<RemoteAnswer> call_control_socket(const std::filesystem::path& path, cons
     while ((nl = buf.find('\n')) == std::string::npos) {
       if (buf.size() > 64 || !need(buf.size() + 1)) {
         ::close(fd);
-        return Error(Errc::connection_lost, "the service at " + path.string() + " ended the answer early");
+        return Error(Errc::connection_lost,
+                     "the service at " + path.string() + (sent ? " ended the answer early" : " closed the connection"));
       }
     }
     std::string head = buf.substr(0, nl);

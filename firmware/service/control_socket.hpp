@@ -12,17 +12,28 @@
 // unless the line was longer than the limit (then it is closed after the
 // answer, since the rest of it cannot be told from the next request).
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "firmware/console/command_context.hpp"
+#include "firmware/service/client_sessions.hpp"
 
 namespace tg::firmware::service {
+
+// Limits of the control socket (docs/console.md, "Control socket").
+struct ControlSocketOptions {
+  // Clients served at once, a thread each. At the limit a new client takes
+  // the place of the one idle longest; it is refused ("busy") only when
+  // every session is running a command.
+  std::size_t max_clients = 8;
+  // A client that sends no request for this long is disconnected (its
+  // thread ends). Counted from its last answer, or from its connection.
+  std::chrono::milliseconds idle_timeout = std::chrono::minutes(2);
+};
 
 class ControlSocketServer {
  public:
@@ -31,7 +42,7 @@ class ControlSocketServer {
   // one is Errc::busy.
   static Result<std::unique_ptr<ControlSocketServer>> listen(const std::filesystem::path& path,
                                                              const console::CommandTable& table,
-                                                             console::Appliance& app, std::size_t max_clients = 8);
+                                                             console::Appliance& app, ControlSocketOptions options = {});
   ~ControlSocketServer();
   ControlSocketServer(const ControlSocketServer&) = delete;
   ControlSocketServer& operator=(const ControlSocketServer&) = delete;
@@ -41,23 +52,26 @@ class ControlSocketServer {
   // Stops accepting, ends every client session, removes the socket file.
   void stop();
   const std::filesystem::path& path() const { return path_; }
+  // Client threads started and not yet joined (the soak test watches it).
+  std::size_t client_threads() const { return sessions_.threads(); }
 
  private:
-  ControlSocketServer(int fd, std::filesystem::path path, const console::CommandTable& table, console::Appliance& app,
-                      std::size_t max_clients);
+  ControlSocketServer(int fd, int wake_fd, std::filesystem::path path, const console::CommandTable& table,
+                      console::Appliance& app, ControlSocketOptions options);
+  void wake();
   void accept_loop();
-  void serve_client(int fd);
+  void admit(int fd);
+  void serve_client(ClientSessions::Session& session);
 
   int fd_;
+  int wake_fd_;  // eventfd: a client ended (reap it) or stop() was called
   std::filesystem::path path_;
   const console::CommandTable& table_;
   console::Appliance& app_;
-  std::size_t max_clients_;
+  const ControlSocketOptions options_;
   std::atomic<bool> stop_{false};
+  ClientSessions sessions_;
   std::thread acceptor_;
-  std::mutex mu_;
-  std::vector<std::thread> clients_;
-  std::atomic<std::size_t> active_{0};
 };
 
 struct RemoteAnswer {

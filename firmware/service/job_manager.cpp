@@ -1,6 +1,15 @@
 #include "firmware/service/job_manager.hpp"
 
 namespace tg::firmware::service {
+namespace {
+
+// A job whose report says it failed: its error is the report's first
+// sentence ("backup incomplete: ...", "restore of ...: 0 files ok, 3 failed").
+Error report_failure(const console::Reply& report) {
+  return Error(Errc::io_error, report.notes.empty() ? std::string("its report says it failed") : report.notes.front());
+}
+
+}  // namespace
 
 const char* job_state_name(JobState s) {
   switch (s) {
@@ -145,10 +154,19 @@ Result<std::uint64_t> JobManager::start(std::string name, std::string kind, JobB
     {
       std::lock_guard lk(mu_);
       job->info.finished = clock_.wall_seconds();
-      if (r.ok()) {
+      if (r.ok() && !r->failed) {
         job->info.state = JobState::succeeded;
         job->info.summary = std::move(r).value();
         line = "succeeded: " + job->info.name;
+      } else if (r.ok()) {
+        // The work ran to its end but its report says it failed (a restore
+        // whose files failed, an incomplete backup): Reply::failed, the
+        // verdict the one-shot CLI turns into exit status 1, decides here too.
+        job->info.summary = std::move(r).value();
+        job->info.error = report_failure(job->info.summary);
+        job->info.state = JobState::failed;
+        line = "failed: " + job->info.name + ": " + job->info.error.message;
+        level = LogLevel::error;
       } else {
         job->info.error = std::move(r).error();
         bool cancelled = job->info.error.code == Errc::cancelled || job->info.cancel_requested;

@@ -42,7 +42,10 @@ struct JobInfo {
   bool has_progress = false;
   std::string operator_request;  // while waiting_for_operator
   Error error;                   // when failed/cancelled
-  console::Reply summary;        // when succeeded
+  // When succeeded, and when failed by its own report (summary.failed: the
+  // body returned a report that says the work failed, e.g. a restore whose
+  // files all failed; error then holds its first note).
+  console::Reply summary;
   std::vector<std::string> log_tail;  // the job's last log lines
   std::uint64_t generation = 0;  // bumps on every change (for watchers)
 };

@@ -70,7 +70,7 @@ Status Service::start(const std::function<void(const std::string&)>& out) {
   scheduler_ = std::make_unique<Scheduler>(app_, app_.clock ? app_.clock->wall_seconds() : 0);
 
   if (!options_.socket.empty()) {
-    auto s = ControlSocketServer::listen(options_.socket, table_, app_);
+    auto s = ControlSocketServer::listen(options_.socket, table_, app_, options_.socket_limits);
     if (!s) return std::move(s).error();
     socket_ = std::move(*s);
     socket_->start();

@@ -30,6 +30,7 @@ struct BootStep {
 struct ServiceOptions {
   std::optional<std::string> serial;   // "PATH[,BAUD]"
   std::filesystem::path socket;        // control socket
+  ControlSocketOptions socket_limits;  // its client limit and idle timeout
   bool console_on_stdin = false;       // stdin/stdout are a terminal
   std::vector<BootStep> boot_steps;    // run in order after the self-test
 };

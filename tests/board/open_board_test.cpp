@@ -1,4 +1,8 @@
 // open_board(): specs to wired boards.
+#include <sys/stat.h>
+
+#include <cstdio>
+
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
 #include "sim_fixture.hpp"
@@ -52,4 +56,28 @@ TEST_CASE("board specs that cannot be opened say why", "[board][open]") {
   auto usb = board::open_board((d.path / "usb.xml").string(), d.path / "state");
   REQUIRE_FALSE(usb.ok());
   CHECK(usb.error().message.find("usb.xml:2: changer") != std::string::npos);
+}
+
+TEST_CASE("an iscsi board whose secret file others may read is refused before connecting, naming the file", "[board][open]") {
+  TempDir d;
+  const auto secret = d.path / "chap";
+  {
+    std::FILE* f = std::fopen(secret.c_str(), "w");
+    std::fputs("TOPSECRET\n", f);
+    std::fclose(f);
+  }
+  REQUIRE(::chmod(secret.c_str(), 0644) == 0);
+  // Port 1 on loopback answers nothing: an error about the file shows the
+  // secret was read (and refused) before any connection.
+  const std::string spec = "iscsi://tgbackup@127.0.0.1:1/iqn.2026-11.t:x?secret-file=" + secret.string();
+  auto b = board::open_board(spec, d.path / "state");
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.error().message.find(secret.string()) != std::string::npos);
+  CHECK(b.error().message.find("mode 0644") != std::string::npos);
+  CHECK(b.error().message.find("TOPSECRET") == std::string::npos);
+
+  auto unset = board::open_board("iscsi://tgbackup@127.0.0.1:1/iqn.2026-11.t:x?secret-env=TG_TEST_UNSET_CHAP_VAR",
+                                 d.path / "state");
+  REQUIRE_FALSE(unset.ok());
+  CHECK(unset.error().message.find("TG_TEST_UNSET_CHAP_VAR") != std::string::npos);
 }

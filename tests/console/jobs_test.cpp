@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 
+#include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/log/event_log.hpp"
 #include "firmware/service/job_manager.hpp"
@@ -187,4 +189,84 @@ TEST_CASE("progress line of a backup: bytes, rate, ETA, cartridge, streaming or 
   k.progress = ProgressSnapshot{};
   k.progress.phase.set("reading new labels");
   CHECK(console::progress_line(k) == "job 4 (nightly): running, reading new labels");
+}
+
+namespace {
+
+// A body that runs to its end and reports that the work failed, as a
+// restore does when every file failed (report_into sets Reply::failed).
+Result<console::Reply> failed_report(JobContext&) {
+  console::Reply r;
+  r.field("files_ok", std::int64_t{0}).field("files_failed", std::int64_t{3});
+  r.failed = true;
+  r.note("restore of job nightly: 0 files ok (0 bytes), 3 failed");
+  return r;
+}
+
+class NoOperator final : public console::Interaction {
+ public:
+  bool interactive() const override { return false; }
+  bool confirm(const std::string&) override { return false; }
+  void stream(const std::string&, bool) override {}
+  bool stop_requested() override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("job manager: a job whose own report says it failed ends failed, its report kept", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock);
+  auto id = jobs.start("restore nightly", "restore", failed_report);
+  REQUIRE(id.ok());
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(*id)->state); }));
+  const JobInfo j = *jobs.get(*id);
+  CHECK(j.state == JobState::failed);
+  CHECK(j.error.message == "restore of job nightly: 0 files ok (0 bytes), 3 failed");
+  CHECK(j.summary.failed);
+  CHECK(j.summary.fields.size() == 2);
+  bool logged = false;
+  for (const auto& e : log.last(10)) logged = logged || e.text.find("failed: restore nightly: restore of job") != std::string::npos;
+  CHECK(logged);
+}
+
+TEST_CASE("a failed report reads the same in the service's job status and watch as in the one-shot exit status", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock);
+  auto table = console::make_command_table();
+  REQUIRE(table.ok());
+  REQUIRE(table->add({.name = "test report",
+                      .usage = "test report",
+                      .summary = "a job whose report says it failed",
+                      .handler = [](console::CommandContext& c) { return c.run_job("restore nightly", "restore", failed_report); },
+                      .needs_library = false})
+              .ok());
+  console::Appliance app;
+  app.jobs = &jobs;
+  app.log = &log;
+  NoOperator io;
+
+  // One-shot: the command waits for its job and exits 1 with the report.
+  auto oneshot = console::execute_line(*table, app, io, "test report");
+  CHECK(oneshot.exit_status == console::kExitFailed);
+  CHECK(oneshot.output.find("3 failed") != std::string::npos);
+
+  // Service: the job's record, `job status` and `job watch` say the same.
+  app.in_service = true;
+  auto started = console::execute_line(*table, app, io, "test report --json");
+  REQUIRE(started.exit_status == console::kExitOk);
+  std::uint64_t id = 0;
+  for (const auto& j : jobs.list()) id = std::max(id, j.id);
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(id)->state); }));
+  CHECK(jobs.get(id)->state == JobState::failed);
+  auto status = console::execute_line(*table, app, io, "job status " + std::to_string(id) + " --json");
+  CHECK(status.output.find("\"state\":\"failed\"") != std::string::npos);
+  CHECK(status.output.find("\"files_failed\":3") != std::string::npos);
+  CHECK(status.output.find("\"error\":\"restore of job nightly: 0 files ok (0 bytes), 3 failed\"") != std::string::npos);
+  auto watch = console::execute_line(*table, app, io, "job watch " + std::to_string(id));
+  CHECK(watch.exit_status == console::kExitFailed);
+  CHECK(watch.output.find("failed") != std::string::npos);
+  CHECK(watch.output.find("3 failed") != std::string::npos);
+  jobs.shutdown();
 }

@@ -108,6 +108,22 @@ TEST_CASE("backup and restore through the console: spanning cartridges, byte-ide
   CHECK(twice.exit_status == kExitFailed);
   CHECK(twice.output.find("not overwritten") != std::string::npos);
 
+  // The same restore run by the service: its job is recorded failed, as the
+  // one-shot's exit status says, and `job status` shows why.
+  b.app.in_service = true;
+  auto started = b.run({"restore", job_id, "--kind", "job", "--to", out.string(), "--json"});
+  b.app.in_service = false;
+  REQUIRE(started.exit_status == kExitOk);
+  std::uint64_t service_job = 0;
+  for (const auto& j : b.jobs->list()) service_job = std::max(service_job, j.id);
+  REQUIRE(test::eventually([&] { return firmware::service::job_finished(b.jobs->get(service_job)->state); }));
+  CHECK(b.jobs->get(service_job)->state == firmware::service::JobState::failed);
+  auto status = b.run({"job", "status", std::to_string(service_job), "--json"});
+  INFO(status.output);
+  CHECK(status.output.find("\"state\":\"failed\"") != std::string::npos);
+  CHECK(status.output.find("\"files_failed\":4") != std::string::npos);
+  CHECK(status.output.find("not overwritten") != std::string::npos);
+
   auto verify = b.run({"verify", job_id, "--kind", "job"});
   INFO(verify.output);
   CHECK(verify.exit_status == kExitOk);

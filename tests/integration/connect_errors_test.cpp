@@ -2,8 +2,12 @@
 // clear error, and no error ever shows the CHAP password.
 #include <catch2/catch.hpp>
 
-#include <array>
+#include <sys/stat.h>
 
+#include <array>
+#include <fstream>
+
+#include "drivers/iscsi/chap_secret.hpp"
 #include "drivers/iscsi/discovery.hpp"
 #include "drivers/iscsi/iscsi_transport.hpp"
 #include "drivers/iscsi/lun_inventory.hpp"
@@ -79,6 +83,43 @@ TEST_CASE("CHAP: wrong password, missing password and the right one", "[integrat
   TG_REQUIRE_OK(right);
   CHECK_THAT((*right)->describe(), !Catch::Contains(password));
   CHECK_THAT((*right)->describe(), !Catch::Contains("tgbackup"));
+}
+
+TEST_CASE("CHAP: the password from a secret file or variable the URL names logs in", "[integration][iscsi]") {
+  const std::string password = "tape-secret-4712";
+  Vtl vtl({.drives = 1, .slots = 2, .mailslots = 0, .cartridges = 1, .chap_user = "tgbackup",
+           .chap_password = password});
+  const std::string rest = vtl.target_url().substr(std::string("iscsi://").size()) + "/1";
+  // What the board does (board/iscsi_board.cpp): parse, then read the secret.
+  auto open_resolved = [](const std::string& text, EnvLookup env) -> tg::Result<std::unique_ptr<IscsiTransport>> {
+    auto url = parse_iscsi_url(text);
+    if (!url) return std::move(url).error();
+    TG_CHECK(resolve_secret(*url, env));
+    return IscsiTransport::open(*url, Vtl::transport_options());
+  };
+  const std::string file = vtl.dir() + "/chap-secret";
+  {
+    std::ofstream(file) << password << "\n";
+  }
+  REQUIRE(::chmod(file.c_str(), 0600) == 0);
+  auto by_file = open_resolved("iscsi://tgbackup@" + rest + "?secret-file=" + file, nullptr);
+  TG_REQUIRE_OK(by_file);
+  CHECK_THAT((*by_file)->describe(), !Catch::Contains(password));
+
+  static std::string env_value;
+  env_value = password;
+  auto by_env = open_resolved("iscsi://tgbackup@" + rest + "?secret-env=TG_TEST_CHAP",
+                              [](const char* name) -> const char* {
+                                return std::string(name) == "TG_TEST_CHAP" ? env_value.c_str() : nullptr;
+                              });
+  TG_REQUIRE_OK(by_env);
+
+  // Readable by others: refused before any login, naming the file.
+  REQUIRE(::chmod(file.c_str(), 0644) == 0);
+  auto open_file = open_resolved("iscsi://tgbackup@" + rest + "?secret-file=" + file, nullptr);
+  REQUIRE_FALSE(open_file.ok());
+  CHECK_THAT(open_file.error().message, Catch::Contains(file) && Catch::Contains("0644"));
+  CHECK_THAT(open_file.error().message, !Catch::Contains(password));
 }
 
 TEST_CASE("CRC32C header digests are negotiated when asked for", "[integration][iscsi]") {

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "drivers/iscsi/iscsi_url.hpp"
 
@@ -131,6 +132,19 @@ TEST_CASE("errors about a bad URL never echo the password", "[iscsi][url]") {
   }
 }
 
+TEST_CASE("a password that holds a secret-reference key is refused without being echoed", "[iscsi][url]") {
+  // The key inside the password is followed by "@host": the value then
+  // holds a raw '@', which a reference never does.
+  for (const char* url : {"iscsi://u%topPW?secret-file=/x@127.0.0.1/iqn.2026-11.t:x/0",
+                          "iscsi://u%topPW?secret-env=X@127.0.0.1/iqn.2026-11.t:x/0"}) {
+    INFO(url);
+    auto r = parse_iscsi_url(url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("topPW") == std::string::npos);
+    CHECK(r.error().message.find("write it as %40") != std::string::npos);
+  }
+}
+
 namespace {
 const char* fake_env(const char* name) {
   static const std::map<std::string, std::string> env = {{"TAPEGATE_ISCSI_USER", "envuser"},
@@ -192,4 +206,65 @@ TEST_CASE("redact_secret hides every CHAP password and nothing else", "[iscsi][u
   CHECK(redact_secret("sim:drives=2,slots=10") == "sim:drives=2,slots=10");
   CHECK(redact_secret("") == "");
   CHECK(redact_secret("iscsi://") == "iscsi://");
+}
+
+TEST_CASE("a CHAP password named by ?secret-file= or ?secret-env= instead of held in the URL", "[iscsi][url]") {
+  auto file = parse_iscsi_url("iscsi://backup@192.168.10.5:3261/iqn.2026-11.com.example:lib1/4?secret-file=/etc/tapegate/chap");
+  REQUIRE(file.ok());
+  CHECK(file->credentials.user == "backup");
+  CHECK(file->credentials.password.empty());  // read when the board connects (chap_secret.hpp)
+  REQUIRE(file->secret);
+  CHECK(file->secret->kind == SecretReference::Kind::file);
+  CHECK(file->secret->name == "/etc/tapegate/chap");
+  CHECK(file->target == "iqn.2026-11.com.example:lib1");
+  CHECK(*file->lun == 4);
+
+  auto env = parse_iscsi_url("iscsi://backup@127.0.0.1/iqn.2026-11.t:x?secret-env=TG_CHAP_2");
+  REQUIRE(env.ok());
+  REQUIRE(env->secret);
+  CHECK(env->secret->kind == SecretReference::Kind::env);
+  CHECK(env->secret->name == "TG_CHAP_2");
+  CHECK(env->target == "iqn.2026-11.t:x");
+  CHECK_FALSE(env->lun);
+
+  // The value is percent-decoded: '@', '&' and '%' in a path are written escaped.
+  auto escaped = parse_iscsi_url("iscsi://u@h/iqn.2026-11.t:x/0?secret-file=/srv/a%40b%26c%25d");
+  REQUIRE(escaped.ok());
+  CHECK(escaped->secret->name == "/srv/a@b&c%d");
+
+  // A password in the URL may still hold a '?': only the keys start a reference.
+  auto question = parse_iscsi_url("iscsi://u%p?ss@127.0.0.1/iqn.2026-11.t:x/1");
+  REQUIRE(question.ok());
+  CHECK(question->credentials.password == "p?ss");
+  CHECK_FALSE(question->secret);
+
+  // Neither the path nor the variable's name is secret: nothing to redact.
+  const std::string spec = "iscsi://u@h/iqn.2026-11.t:x/0?secret-file=/etc/tapegate/chap";
+  CHECK(redact_secret(spec) == spec);
+}
+
+TEST_CASE("malformed secret references are refused with the reason", "[iscsi][url]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"iscsi://u%pw@h/iqn.2026-11.t:x/1?secret-file=/etc/chap", "both in the URL and in secret-file"},
+      {"iscsi://h/iqn.2026-11.t:x/1?secret-env=TG_CHAP", "secret-env needs the CHAP user name"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-file=chap", "not an absolute path"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-file=", "empty secret-file"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-env=1ABC", "not a variable name"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-env=A-B", "not a variable name"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-file=/a&secret-env=B", "one parameter at most"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-file=/a@b", "write it as %40"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?secret-file=/a%4", "bad percent escape"},
+      {"iscsi://u@h/iqn.2026-11.t:x/1?password=x", "unknown parameter after '?'"},
+  };
+  for (const auto& [url, expect] : cases) {
+    INFO(url);
+    auto r = parse_iscsi_url(url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == Errc::invalid_argument);
+    CHECK(r.error().message.find(expect) != std::string::npos);
+  }
+  // The refusal of a password given twice does not echo it.
+  auto twice = parse_iscsi_url("iscsi://u%topsecret@h/iqn.2026-11.t:x/1?secret-env=TG_CHAP");
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().message.find("topsecret") == std::string::npos);
 }
