@@ -24,6 +24,12 @@ void SpeedModel::transfer(std::uint64_t bytes) {
     streaming_ = true;
     step_ = 0;
     tape_done_ = now;
+    if (stopped_) {
+      // Halted by a flush: back up past the last block, restart.
+      ++backhitches_;
+      stopped_ = false;
+      tape_done_ = now + config_.backhitch_penalty;
+    }
   } else if (now > tape_done_) {
     // The buffer ran dry: the host was slower than the tape. The drive
     // follows the host's rate if one of its steps is slow enough...
@@ -34,6 +40,7 @@ void SpeedModel::transfer(std::uint64_t bytes) {
       tape_done_ = now;
     } else {
       // ...otherwise it stops, rewinds past the last block and restarts.
+      ++stalls_;
       ++backhitches_;
       step_ = steps.size() - 1;
       tape_done_ = now + config_.backhitch_penalty;
@@ -56,7 +63,15 @@ void SpeedModel::drain() {
   const hal::Nanos now = clock_.now();
   if (streaming_ && tape_done_ > now) clock_.sleep_for(tape_done_ - now);
   streaming_ = false;
+  stopped_ = false;
   last_return_ = clock_.now();
+}
+
+void SpeedModel::stop(bool wrote_filemarks) {
+  if (!enabled()) return;
+  const bool moving = streaming_ || stopped_ || wrote_filemarks;
+  drain();
+  stopped_ = moving;
 }
 
 }  // namespace tg::sim
