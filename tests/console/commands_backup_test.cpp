@@ -83,7 +83,23 @@ TEST_CASE("backup --json: numbers as numbers, a drives array, backhitches from t
     CHECK(d[key].is_number());
   }
   CHECK(d["bytes_written"].number() == j["bytes_written"].number());
-  CHECK(j["backhitches"].number() - j["drive_stalls"].number() == 2);
+  CHECK(j["backhitches"].number() - j["drive_stalls"].number() == 1);
+
+  // `job status` of the finished job shows the same figures, as numbers.
+  auto list = test::parse_json(b.run({"job", "list", "--json"}).output);
+  REQUIRE(list);
+  REQUIRE_FALSE((*list)["jobs"].array().empty());
+  const auto id = static_cast<std::int64_t>((*list)["jobs"].array().back()["id"].number());
+  auto status_out = b.run({"job", "status", std::to_string(id), "--json"});
+  INFO(status_out.output);
+  auto status = test::parse_json(status_out.output);
+  REQUIRE(status);
+  for (const char* key : {"bytes_written", "seconds", "mb_per_s", "drive_stalls", "backhitches"}) {
+    INFO(key);
+    REQUIRE(status->has(key));
+    CHECK((*status)[key].is_number());
+  }
+  CHECK((*status)["drives"].is_array());
 
   // The text form stays human; media listings carry numbers in JSON too.
   auto text = b.run({"backup", repo.string(), "--pool", "p", "--job", "again", "--all"});
