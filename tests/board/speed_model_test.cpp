@@ -83,7 +83,7 @@ TEST_CASE("a flush stops the tape: the next write costs one backhitch, counted",
   CHECK(tape_s == Approx(3.0 + 101.0 * kBlock / 408e6).epsilon(0.01));
 }
 
-TEST_CASE("streaming without a flush costs no backhitch; positioning does not either", "[sim][speed]") {
+TEST_CASE("streaming without a flush costs no backhitch, nor does positioning", "[sim][speed]") {
   hal::ManualClock clock;
   SpeedModel m(lto9(), clock);
   for (int i = 0; i < 1000; ++i) m.transfer(kBlock);
@@ -136,7 +136,7 @@ TEST_CASE("the simulated drive reports backhitches in DriveStats and LOG SENSE p
   CHECK(f.lib->drive_stats(1).backhitches == 0);
 }
 
-TEST_CASE("WRITE FILEMARKS IMMED=0 stops the simulated tape; IMMED=1 does not", "[sim][speed]") {
+TEST_CASE("WRITE FILEMARKS IMMED=0 stops the simulated tape, IMMED=1 does not", "[sim][speed]") {
   SimFixture f;
   f.config.speed_mbps = 400;
   f.open();

@@ -211,7 +211,7 @@ void push_identity(Rig& r, B inquiry) {
 }
 }  // namespace
 
-TEST_CASE("drive counters: a real drive's vendor page 0x30 is never read; not available, not zero") {
+TEST_CASE("drive counters: a real drive's vendor page 0x30 is never read, it is not available (not zero)") {
   Rig r;
   push_identity(r, inquiry_data(0x01));  // IBM
   auto c = r.drive.drive_counters();
