@@ -12,6 +12,11 @@
 // commands (REWIND, LOCATE, UNLOAD) also drain the buffer but leave the tape
 // where a write may start: their own time covers that, no backhitch.
 //
+// A stopped drive starts the tape only once it holds enough data to stream
+// (start_bytes, at most half the buffer) or is told to write it out (a
+// flush or positioning command): a lone label block and the pause before
+// the job's data are buffered, not a start and an underrun.
+//
 // Counters: `stalls` are underruns the drive could not absorb by speed
 // matching (the tape stopped for lack of data); `backhitches` are every
 // stop-and-restart, those stalls plus the restarts after a flush.
@@ -29,6 +34,7 @@ struct SpeedModelConfig {
   std::vector<std::uint32_t> steps_mbps;  // fastest first; empty = model off
   std::uint64_t buffer_bytes = 256ull << 20;
   hal::Nanos backhitch_penalty = std::chrono::seconds(3);
+  std::uint64_t start_bytes = 32ull << 20;  // data held before a stopped tape starts (capped at half the buffer)
 };
 
 class SpeedModel {
@@ -54,12 +60,16 @@ class SpeedModel {
 
  private:
   hal::Nanos time_for(std::uint64_t bytes) const;
+  // The tape starts moving at `now` to write what is held: a backhitch
+  // first when a flush had stopped it.
+  void start_tape(hal::Nanos now);
 
   SpeedModelConfig config_;
   hal::Clock& clock_;
   std::size_t step_ = 0;           // index into steps_mbps
   bool streaming_ = false;
-  bool stopped_ = false;           // halted by a flush: the next transfer backhitches
+  bool stopped_ = false;           // halted by a flush: the next start backhitches
+  std::uint64_t held_ = 0;         // bytes accepted while the tape stands, not yet written
   hal::Nanos tape_done_{0};        // when the tape will have written all data accepted so far
   hal::Nanos last_return_{0};      // when the previous transfer command returned
   std::uint64_t backhitches_ = 0;

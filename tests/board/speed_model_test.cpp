@@ -72,10 +72,12 @@ TEST_CASE("a flush stops the tape: the next write costs one backhitch, counted",
   clock.advance(10s);
   const auto before = clock.now();
   m.transfer(kBlock);
+  CHECK(m.backhitches() == 0);  // held until there is enough to stream (half the 4 MiB buffer)
+  for (int i = 0; i < 7; ++i) m.transfer(kBlock);
   CHECK(m.backhitches() == 1);
   CHECK(m.stalls() == 0);  // the host did not starve the drive: the flush stopped it
   // Streaming on from there: no further backhitch.
-  for (int i = 0; i < 100; ++i) m.transfer(kBlock);
+  for (int i = 0; i < 93; ++i) m.transfer(kBlock);
   CHECK(m.backhitches() == 1);
   // The penalty is on the tape's time line: draining now waits for it.
   m.drain();
@@ -104,6 +106,7 @@ TEST_CASE("one backhitch per stop, however many flushes in a row", "[sim][speed]
   m.transfer(kBlock);
   m.stop(true);   // filemarks: the tape moved, then stopped again
   m.transfer(kBlock);
+  m.drain();      // what is held goes to tape: a restart
   CHECK(m.backhitches() == 2);
   // A flush on a tape that never moved since it was positioned stops nothing.
   m.drain();
@@ -149,7 +152,8 @@ TEST_CASE("WRITE FILEMARKS IMMED=0 stops the simulated tape, IMMED=1 does not", 
   CHECK(f.lib->drive_stats(0).backhitches == 0);
   REQUIRE(run(f.drive(), {0x10, 0x00, 0, 0, 0, 0}).good());  // count 0, IMMED=0: a flush
   CHECK(f.lib->drive_stats(0).backhitches == 0);             // the stop itself costs nothing yet
-  write();
+  write();  // held: a stopped drive waits for enough data to stream
+  REQUIRE(run(f.drive(), {0x10, 0x00, 0, 0, 0, 0}).good());  // flushed: the tape restarts to write it
   CHECK(f.lib->drive_stats(0).backhitches == 1);
   CHECK(f.lib->drive_stats(0).stalls == 0);
 }
@@ -165,6 +169,16 @@ TEST_CASE("page 0x30 is answered only by the TAPEGATE personality", "[sim][speed
   Reply supported = run(f.drive(), {0x4D, 0, 0x40, 0, 0, 0, 0, 0, 64, 0}, 64);
   REQUIRE(supported.good());
   CHECK(std::find(supported.data.begin() + 4, supported.data.end(), 0x30) == supported.data.end());
+}
+
+TEST_CASE("a stopped tape holds a small write and the pause after it: no start, no underrun", "[sim][speed]") {
+  hal::ManualClock clock;
+  SpeedModel m(lto9(), clock);
+  m.transfer(512);   // a label block
+  clock.advance(50ms);  // the job gets ready: far slower than the lowest step
+  for (int i = 0; i < 100; ++i) m.transfer(kBlock);
+  CHECK(m.stalls() == 0);
+  CHECK(m.backhitches() == 0);
 }
 
 TEST_CASE("speed 0 switches the model off: no waiting at all", "[sim][speed]") {
