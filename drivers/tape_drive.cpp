@@ -226,6 +226,31 @@ Result<std::vector<TapeAlert>> TapeDrive::tape_alerts() {
   return alerts;
 }
 
+Result<std::optional<scsi::DriveCounters>> TapeDrive::drive_counters() {
+  static constexpr const char* op = "LOG SENSE 0x30";
+  if (!has_counters_page_) {
+    // Vendor pages (0x30-0x3E) mean what each vendor says: read ours only
+    // from the drive that speaks it.
+    auto id = TG_TRY(identify());
+    has_counters_page_ = id.vendor == scsi::kDriveCountersVendor;
+  }
+  if (!*has_counters_page_) return std::optional<scsi::DriveCounters>{};
+  std::array<std::uint8_t, 4 + 8 * 12> buf{};
+  const auto cdb = scsi::log_sense(scsi::log_page::tapegate_counters, buf.size());
+  Completion c = TG_TRY(run(op, cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
+  if (!c.good()) {
+    // A TAPEGATE personality without the speed page (a quirk board).
+    if (c.sense->key == key::illegal_request) {
+      has_counters_page_ = false;
+      return std::optional<scsi::DriveCounters>{};
+    }
+    return lun_.sense_error(op, *c.sense);
+  }
+  auto counters = scsi::parse_drive_counters_page(std::span<const std::uint8_t>(buf).first(c.transferred));
+  if (!counters) return lun_.error(Errc::parse_error, op, counters.error().message);
+  return std::optional<scsi::DriveCounters>(*counters);
+}
+
 Result<std::vector<MamAttribute>> TapeDrive::mam_attributes() {
   static constexpr const char* op = "READ ATTRIBUTE";
   // LTO cartridges hold a few KiB of attributes; ask again with the size

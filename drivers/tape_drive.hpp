@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/scsi/drive_counters_page.hpp"
 #include "drivers/scsi_lun.hpp"
 #include "hal/clock.hpp"
 #include "hal/result.hpp"
@@ -98,8 +99,13 @@ class TapeDrive {
   // Variable mode: one block of block.size() bytes. Fixed mode: a whole
   // number of blocks. VOLUME OVERFLOW -> Errc::volume_overflow (not written).
   Result<WriteStatus> write(std::span<const std::uint8_t> block);
-  // IMMED=0: returns after the drive's buffer is on tape. count 0 = flush.
+  // IMMED=0: returns after the drive's buffer is on tape (a sync: the tape
+  // stops, the next write costs a backhitch). count 0 = flush.
   Result<WriteStatus> write_filemarks(std::uint32_t count);
+  // IMMED=1: the filemarks join the buffer and the tape keeps streaming;
+  // nothing is durable until a later sync. An error may be reported on a
+  // later command (deferred sense).
+  Result<WriteStatus> write_filemarks_buffered(std::uint32_t count);
   // Variable mode: one block into buf (SILI off; ILI handled). Fixed mode:
   // buf.size()/block_size blocks.
   Result<ReadStatus> read(std::span<std::uint8_t> buf);
@@ -120,6 +126,12 @@ class TapeDrive {
   void set_notice_sink(std::function<void(const std::string&)> sink) { notice_ = std::move(sink); }
   Status erase(bool long_erase);
   Result<std::vector<TapeAlert>> tape_alerts();
+  // How often the tape stopped and restarted (backhitches, stalls), from
+  // the simulated drive's vendor log page 0x30. std::nullopt when the drive
+  // does not keep such counts where we can read them (any drive not of
+  // vendor TAPEGATE, or one that refuses the page): "not available", which
+  // is neither an error nor zero. The vendor is asked once per driver.
+  Result<std::optional<scsi::DriveCounters>> drive_counters();
   // Medium auxiliary memory. A drive or cartridge without MAM (ILLEGAL
   // REQUEST) gives an empty list, not an error.
   Result<std::vector<MamAttribute>> mam_attributes();
@@ -143,6 +155,7 @@ class TapeDrive {
                          std::chrono::milliseconds timeout);
   Status run_no_data(const char* op, std::span<const std::uint8_t> cdb, std::chrono::milliseconds timeout);
   Status refuse_if_position_lost(const char* op);
+  Result<WriteStatus> write_filemarks(std::uint32_t count, bool immediate);
   void advance(std::uint64_t objects);
   Status locate_by_spacing(std::uint64_t logical_object);  // tape_drive_locate.cpp
   Status rewind_for_locate();
@@ -156,6 +169,7 @@ class TapeDrive {
   bool has_locate_ = true;
   std::function<void(const std::string&)> notice_;
   std::uint32_t block_size_ = 0;
+  std::optional<bool> has_counters_page_;  // vendor TAPEGATE; unknown until first asked
   // Our own count of logical objects since the last known position; tgt
   // cannot report positions (field notes), so the driver keeps one.
   std::optional<std::uint64_t> tracked_position_;

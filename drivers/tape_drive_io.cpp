@@ -73,13 +73,19 @@ Result<WriteStatus> TapeDrive::write(std::span<const std::uint8_t> block) {
   return lun_.sense_error(op, s);
 }
 
-Result<WriteStatus> TapeDrive::write_filemarks(std::uint32_t count) {
+Result<WriteStatus> TapeDrive::write_filemarks(std::uint32_t count) { return write_filemarks(count, false); }
+
+Result<WriteStatus> TapeDrive::write_filemarks_buffered(std::uint32_t count) { return write_filemarks(count, true); }
+
+Result<WriteStatus> TapeDrive::write_filemarks(std::uint32_t count, bool immediate) {
   static constexpr const char* op = "WRITE FILEMARKS";
   TG_CHECK(refuse_if_position_lost(op));
   if (count > scsi::kMax24) return lun_.error(Errc::invalid_argument, op, n(count) + " filemarks in one command");
   // IMMED=0: the command returns once the buffered data and the marks are
-  // on the medium, which is what makes a tape file durable.
-  Completion c = TG_TRY(run(op, scsi::write_filemarks6(count, false), hal::DataDirection::none, {}, {},
+  // on the medium, which is what makes a tape file durable. IMMED=1
+  // (SSC-4 6.10): it returns once the command is validated; the marks are
+  // written in stream order with the data around them.
+  Completion c = TG_TRY(run(op, scsi::write_filemarks6(count, immediate), hal::DataDirection::none, {}, {},
                             timeouts::read_write));
   if (c.good()) {
     advance(count);

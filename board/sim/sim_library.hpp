@@ -31,10 +31,11 @@ class CartridgeStore;
 class FaultBook;
 
 struct DriveStats {
-  std::uint64_t backhitches = 0;        // stops/repositions forced by a starving host
+  std::uint64_t backhitches = 0;        // stop-and-restarts: stalls plus restarts after a flush
   std::uint64_t bytes_written = 0;      // host bytes accepted by WRITE
   std::uint64_t bytes_read = 0;         // bytes returned by READ
   std::uint32_t current_speed_mbps = 0; // speed-matching step in use (0 = model off)
+  std::uint64_t stalls = 0;             // underruns: the host was slower than the lowest step
 };
 
 struct ElementContents {

@@ -21,9 +21,14 @@ void SpeedModel::transfer(std::uint64_t bytes) {
   const std::int64_t interval = (now - last_return_).count();
   const std::uint64_t host_mbps = interval > 0 ? bytes * 1000 / static_cast<std::uint64_t>(interval) : UINT64_MAX;
   if (!streaming_) {
-    streaming_ = true;
-    step_ = 0;
-    tape_done_ = now;
+    // The tape stands: hold the data until there is enough to stream.
+    held_ += bytes;
+    if (held_ < std::min(config_.start_bytes, config_.buffer_bytes / 2)) {
+      last_return_ = now;
+      return;
+    }
+    start_tape(now);
+    bytes = 0;  // counted in start_tape
   } else if (now > tape_done_) {
     // The buffer ran dry: the host was slower than the tape. The drive
     // follows the host's rate if one of its steps is slow enough...
@@ -34,6 +39,7 @@ void SpeedModel::transfer(std::uint64_t bytes) {
       tape_done_ = now;
     } else {
       // ...otherwise it stops, rewinds past the last block and restarts.
+      ++stalls_;
       ++backhitches_;
       step_ = steps.size() - 1;
       tape_done_ = now + config_.backhitch_penalty;
@@ -51,12 +57,35 @@ void SpeedModel::transfer(std::uint64_t bytes) {
   last_return_ = clock_.now();
 }
 
+void SpeedModel::start_tape(hal::Nanos now) {
+  streaming_ = true;
+  step_ = 0;
+  tape_done_ = now;
+  if (stopped_) {
+    // Halted by a flush: back up past the last block, restart.
+    ++backhitches_;
+    stopped_ = false;
+    tape_done_ = now + config_.backhitch_penalty;
+  }
+  tape_done_ += time_for(held_);
+  held_ = 0;
+}
+
 void SpeedModel::drain() {
   if (!enabled()) return;
   const hal::Nanos now = clock_.now();
+  if (!streaming_ && held_ > 0) start_tape(now);  // what is held goes to tape now
   if (streaming_ && tape_done_ > now) clock_.sleep_for(tape_done_ - now);
   streaming_ = false;
+  stopped_ = false;
   last_return_ = clock_.now();
+}
+
+void SpeedModel::stop(bool wrote_filemarks) {
+  if (!enabled()) return;
+  const bool moving = streaming_ || held_ > 0 || stopped_ || wrote_filemarks;
+  drain();
+  stopped_ = moving;
 }
 
 }  // namespace tg::sim

@@ -194,8 +194,9 @@ hal::TargetReply TapeDriveTarget::write_filemarks(const Command& c) {
   }
   if (!immed) {
     // IMMED=0: the command ends when the buffer is on the medium (SSC-4
-    // 7.12); a count of 0 is the way to ask for just that.
-    speed_.drain();
+    // 7.12); a count of 0 is the way to ask for just that. The tape stops
+    // where the data ends: the next write costs a backhitch.
+    speed_.stop(count > 0);
     if (Status s = flush(); !s.ok()) return check_condition(io_failure(s.error()));
   }
   if (count > 0 && beyond_early_warning(medium_->bytes_used())) {

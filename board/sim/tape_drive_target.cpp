@@ -119,7 +119,19 @@ void TapeDriveTarget::request_cleaning() {
 
 DriveStats TapeDriveTarget::stats() const {
   std::lock_guard g(lock_);
-  return {speed_.backhitches(), bytes_written_, bytes_read_, speed_.current_mbps()};
+  return {speed_.backhitches(), bytes_written_, bytes_read_, speed_.current_mbps(), speed_.stalls()};
+}
+
+std::vector<std::uint8_t> TapeDriveTarget::log_pages_supported() const {
+  if (answers_speed_page()) return {0x02, 0x03, 0x0C, 0x2E, 0x30};
+  return {0x02, 0x03, 0x0C, 0x2E};
+}
+
+bool TapeDriveTarget::answers_speed_page() const {
+  // Page 0x30 is vendor specific: a drive playing another vendor (a quirk
+  // personality) must not answer it, or the host would read its own
+  // vendor's layout into our counters.
+  return setup_.personality.vendor == "TAPEGATE";
 }
 
 std::optional<Condition> TapeDriveTarget::not_ready() const {
@@ -264,9 +276,11 @@ bool TapeDriveTarget::log_page(std::uint8_t page, std::vector<std::uint8_t>& p) 
       alerts_.reset();
       if (cleaning_requested_) raise_alert(20);  // persists until a cleaning cartridge is loaded
       return true;
-    case 0x30:  // vendor specific: the speed model
+    case 0x30:  // vendor specific (board/README.md "LOG SENSE page 0x30"): the speed model
+      if (!answers_speed_page()) return false;
       put_counter(p, 0x0000, speed_.backhitches());
       put_counter(p, 0x0001, speed_.current_mbps());
+      put_counter(p, 0x0002, speed_.stalls());
       return true;
     default:
       return false;

@@ -5,7 +5,8 @@
 // SPACE(6)/(16), READ POSITION short/long/extended, LOCATE(10)/(16),
 // REWIND, LOAD UNLOAD, ERASE, READ/WRITE ATTRIBUTE (MAM), mode pages 0x0F
 // (data compression) and 0x10 (device configuration), log pages 0x02, 0x03,
-// 0x0C, 0x2E (TapeAlert) and 0x30 (vendor: speed model counters).
+// 0x0C, 0x2E (TapeAlert) and 0x30 (vendor TAPEGATE only: speed model
+// counters, board/README.md).
 //
 // The changer moves cartridges in and out through insert()/remove(); like a
 // real LTO drive, an inserted cartridge is loaded (threaded) at once and the
@@ -64,7 +65,8 @@ class TapeDriveTarget final : public SpcTarget {
   std::uint8_t mode_device_specific() const override;
   std::optional<std::array<std::uint8_t, 8>> block_descriptor() const override;
   std::optional<Condition> mode_select(const ModeSelectData& data) override;
-  std::vector<std::uint8_t> log_pages_supported() const override { return {0x02, 0x03, 0x0C, 0x2E, 0x30}; }
+  std::vector<std::uint8_t> log_pages_supported() const override;
+  bool answers_speed_page() const;
   bool log_page(std::uint8_t page, std::vector<std::uint8_t>& params) override;
 
   // tape_drive_io.cpp

@@ -80,6 +80,7 @@ inline constexpr std::uint8_t read_errors = 0x03;
 inline constexpr std::uint8_t sequential_access = 0x0C;
 inline constexpr std::uint8_t volume_statistics = 0x17;
 inline constexpr std::uint8_t tape_alert = 0x2E;           // SSC-4 8.2.3
+inline constexpr std::uint8_t tapegate_counters = 0x30;    // vendor TAPEGATE only (drive_counters_page.hpp)
 }  // namespace log_page
 
 }  // namespace tg::scsi

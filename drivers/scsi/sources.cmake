@@ -6,6 +6,7 @@ target_sources(tapegate_drivers PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cdb_smc.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cdb_spc.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cdb_ssc.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/drive_counters_page.cpp
   ${CMAKE_CURRENT_LIST_DIR}/element_status.cpp
   ${CMAKE_CURRENT_LIST_DIR}/inquiry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log_pages.cpp

@@ -78,6 +78,30 @@ Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std:
   return make_error(Errc::volume_overflow, "the job catalog copy does not fit on a fresh cartridge");
 }
 
+// The drive's stop/restart counters, or nothing when it keeps none we can
+// read. A failed read is no reason to fail the job: logged, then unknown.
+std::optional<scsi::DriveCounters> read_counters(drivers::TapeDrive& drive, JobContext& ctx) {
+  auto c = drive.drive_counters();
+  if (c) return *c;
+  ctx.log(LogLevel::warning, "drive " + drive.name() + ": cannot read its backhitch counters: " + c.error().message);
+  return std::nullopt;
+}
+
+// The job's figures for its drive: the difference of the drive's counters
+// when it has them both times, else the writer's count of empty-ring waits
+// as stalls and backhitches unknown.
+DriveFigures drive_figures(std::string name, const std::optional<scsi::DriveCounters>& before,
+                           const std::optional<scsi::DriveCounters>& after, std::uint64_t ring_waits) {
+  DriveFigures d{.drive = std::move(name)};
+  d.drive_stalls = ring_waits;
+  // A counter that went down (the drive was reset meanwhile) says nothing.
+  if (before && after && after->backhitches >= before->backhitches && after->stalls >= before->stalls) {
+    d.backhitches = after->backhitches - before->backhitches;
+    d.drive_stalls = after->stalls - before->stalls;
+  }
+  return d;
+}
+
 }  // namespace
 
 Result<std::uint32_t> choose_block_size(std::uint32_t requested, const drivers::BlockLimits& limits) {
@@ -103,13 +127,14 @@ std::string BackupSummary::text() const {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "job %lld: %llu files (%s) written, %llu already on tape, %zu failed; %zu cartridge(s), %llu tape "
-                "file(s), block %u; %.1f s, %s/s average; drive stalls %llu (%.2f s)",
+                "file(s), block %u; %.1f s, %s/s average; drive stalls %llu, backhitches %s (writer waited %.2f s "
+                "for data)",
                 static_cast<long long>(job), static_cast<unsigned long long>(files_written),
                 human_bytes(static_cast<double>(bytes_written)).c_str(),
                 static_cast<unsigned long long>(files_already_on_tape), failures.size(), cartridges.size(),
                 static_cast<unsigned long long>(tape_files), block_size, seconds,
                 human_bytes(average_bytes_per_s).c_str(), static_cast<unsigned long long>(drive_stalls),
-                stalled_seconds);
+                backhitches ? std::to_string(*backhitches).c_str() : "not available", stalled_seconds);
   std::string s = buf;
   if (!complete()) s += "; backup INCOMPLETE: " + std::to_string(failures.size()) + " path(s) not backed up";
   if (!cartridges.empty()) {
@@ -208,6 +233,8 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   // The block size needs the drive: reserve it first through a session
   // whose label block size is filled in before the first label is written.
   std::uint32_t block_size = 0;
+  std::optional<scsi::DriveCounters> counters_before;
+  hal::Nanos drive_start{};
   {
     auto probe = drives.reserve(sc.owner + " (block limits)", req.drive);
     if (!probe) return fail(std::move(probe).error());
@@ -219,6 +246,10 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
     auto bs = choose_block_size(req.block_size, bl);
     if (!bs) return fail(std::move(bs).error().with_context("drive " + probe->name()));
     block_size = *bs;
+    // Before anything of the job reaches the drive: the label and its
+    // sync count as the job's.
+    counters_before = read_counters(probe->drive(), ctx);
+    drive_start = clock.now();
     sc.drive = probe->name();  // the session takes the same drive
     probe->release();
   }
@@ -264,6 +295,9 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   }
   ++sum.tape_files;
   sum.cartridges = session.used();
+  const auto counters_after = read_counters(session.drive(), ctx);
+  const double drive_seconds = std::chrono::duration<double>(clock.now() - drive_start).count();
+  const std::string drive_name = session.drive_name();
   if (Status s = session.finish(); !s)
     ctx.log(LogLevel::warning, "unloading the last cartridge: " + s.error().message);
 
@@ -273,8 +307,15 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   sum.overflows = w.overflows;
   sum.medium_errors = w.medium_errors;
   sum.retries = w.requeued + streamed->framer.changed + streamed->framer.read_errors;
-  sum.drive_stalls = streamed->ring.writer_waits;
+  sum.ring_waits = streamed->ring.writer_waits;
   sum.stalled_seconds = static_cast<double>(streamed->ring.writer_wait_ns) / 1e9;
+  // One drive per job today (CartridgeSession); the list leaves room for more.
+  DriveFigures d = drive_figures(drive_name, counters_before, counters_after, sum.ring_waits);
+  d.bytes_written = sum.bytes_written;
+  d.seconds = drive_seconds;
+  sum.drive_stalls = d.drive_stalls;
+  sum.backhitches = d.backhitches;
+  sum.drives.push_back(std::move(d));
   sum.seconds = std::chrono::duration<double>(clock.now() - t0).count();
   sum.average_bytes_per_s = sum.seconds > 0 ? static_cast<double>(sum.bytes_written) / sum.seconds : 0;
   for (auto& f : sum.failures) ctx.log(LogLevel::error, "'" + f.path + "' was not backed up: " + f.reason);

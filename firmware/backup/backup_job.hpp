@@ -56,6 +56,19 @@ struct FileFailure {
   std::string reason;
 };
 
+// What one drive did for the job. Stalls and backhitches are the drive's
+// own counts (before/after difference) where it reports them (the simulated
+// drive's vendor log page; drivers::TapeDrive::drive_counters); a drive that
+// does not report them leaves backhitches unknown and counts as stalls the
+// times the writer found no data ready for it.
+struct DriveFigures {
+  std::string drive;
+  std::uint64_t bytes_written = 0;              // tape bytes sent to this drive (blocks x block size)
+  double seconds = 0;                           // from reserving it to the last write
+  std::uint64_t drive_stalls = 0;
+  std::optional<std::uint64_t> backhitches;     // nullopt: not available on this drive
+};
+
 struct BackupSummary {
   std::int64_t job = 0;
   std::string job_uuid;
@@ -67,8 +80,11 @@ struct BackupSummary {
   std::uint64_t tape_files = 0, blocks = 0;
   std::uint32_t block_size = 0;
   double seconds = 0, average_bytes_per_s = 0;
-  std::uint64_t drive_stalls = 0;                       // writer found the ring empty
-  double stalled_seconds = 0;
+  std::uint64_t drive_stalls = 0;                       // sum over drives (DriveFigures)
+  std::optional<std::uint64_t> backhitches;             // sum over drives; nullopt if no drive reports them
+  std::uint64_t ring_waits = 0;                         // times the writer found the ring empty
+  double stalled_seconds = 0;                           // time the writer waited for the ring
+  std::vector<DriveFigures> drives;
   std::uint64_t early_warnings = 0, overflows = 0, medium_errors = 0, retries = 0;
   // Every file and directory of the repository is on tape (or was
   // skipped on purpose): no failures.

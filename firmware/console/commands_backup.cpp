@@ -8,6 +8,7 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/saved_backup.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/quantity.hpp"
 #include "firmware/console/tape_job.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 
@@ -73,13 +74,22 @@ Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup
   r.field("files_scanned", static_cast<std::int64_t>(s.files_scanned));
   r.field("files_already_on_tape", static_cast<std::int64_t>(s.files_already_on_tape));
   r.field("files_written", static_cast<std::int64_t>(s.files_written));
-  r.field("bytes_written", static_cast<std::int64_t>(s.bytes_written));
-  r.field("written", amount_and_rate(s.bytes_written, s.seconds));
+  // Measures: human in text, numbers in JSON (bytes, seconds, MB/s).
+  r.field("bytes_written", bytes_cell(s.bytes_written));
+  r.field("written", transfer_cell(s.bytes_written, s.seconds));
+  r.field("seconds", seconds_cell(s.seconds)).field("mb_per_s", rate_cell(s.bytes_written, s.seconds));
   std::string carts;
   for (const auto& b : s.cartridges) carts += (carts.empty() ? "" : " ") + b;
   r.field("cartridges", cell_or_none(carts)).field("tape_files", static_cast<std::int64_t>(s.tape_files));
   r.field("block_size", static_cast<std::int64_t>(s.block_size));
   r.field("drive_stalls", static_cast<std::int64_t>(s.drive_stalls));
+  // Unknown (null, "-") when the drive keeps no count we can read: never 0.
+  r.field("backhitches", s.backhitches ? Cell(static_cast<std::int64_t>(*s.backhitches)) : Cell{});
+  auto& drives = r.table("drives", "Drives", {"drive", "bytes_written", "seconds", "mb_per_s", "drive_stalls", "backhitches"});
+  for (const auto& d : s.drives)
+    drives.rows.push_back({d.drive, bytes_cell(d.bytes_written), seconds_cell(d.seconds), rate_cell(d.bytes_written, d.seconds),
+                           static_cast<std::int64_t>(d.drive_stalls),
+                           d.backhitches ? Cell(static_cast<std::int64_t>(*d.backhitches)) : Cell{}});
   if (s.early_warnings || s.overflows || s.medium_errors || s.retries)
     r.field("media_events", "early warning " + std::to_string(s.early_warnings) + ", overflow " + std::to_string(s.overflows) +
                                 ", medium error " + std::to_string(s.medium_errors) + ", retries " + std::to_string(s.retries));

@@ -7,6 +7,7 @@
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/quantity.hpp"
 #include "firmware/console/tape_job.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 #include "firmware/pools/media_pools.hpp"
@@ -55,7 +56,7 @@ Result<Reply> pool_list(CommandContext& c) {
     for (const auto& [state, n] : p.cartridges)
       if (n) carts += (carts.empty() ? "" : ", ") + std::to_string(n) + " " + catalog::cartridge_state_name(state);
     t.rows.push_back({p.pool.name, static_cast<std::int64_t>(p.pool.retention_days), catalog::allocation_policy_name(p.pool.policy),
-                      p.current_media_set ? Cell(*p.current_media_set) : Cell{}, cell_or_none(carts), human_bytes(p.bytes_written)});
+                      p.current_media_set ? Cell(*p.current_media_set) : Cell{}, cell_or_none(carts), bytes_cell(p.bytes_written)});
   }
   return r;
 }
@@ -129,7 +130,7 @@ Result<Reply> catalog_list(CommandContext& c) {
                       static_cast<std::int64_t>(e.offset), static_cast<std::int64_t>(e.length),
                       static_cast<std::int64_t>(e.volume_index), e.on_tape});
   }
-  r.field("pieces", static_cast<std::int64_t>(entries.size())).field("bytes", human_bytes(bytes));
+  r.field("pieces", static_cast<std::int64_t>(entries.size())).field("bytes", bytes_cell(bytes));
   return r;
 }
 
@@ -154,7 +155,7 @@ Result<Reply> catalog_jobs(CommandContext& c) {
   for (const auto& j : jobs)
     t.rows.push_back({j.id, j.name, catalog::job_kind_name(j.kind), catalog::job_state_name(j.state), j.pool ? Cell(*j.pool) : Cell{},
                       when(j.started), j.ended ? Cell(when(*j.ended)) : Cell{}, static_cast<std::int64_t>(j.files),
-                      human_bytes(j.bytes), cell_or_none(j.summary)});
+                      bytes_cell(j.bytes), cell_or_none(j.summary)});
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/quantity.hpp"
 #include "firmware/console/tape_job.hpp"
 #include "firmware/restore/catalog_rebuild.hpp"
 #include "firmware/restore/restore_job.hpp"
@@ -37,7 +38,7 @@ Result<restore::Selection> selection(CommandContext& c, catalog::Catalog& cat) {
 void report_into(Reply& r, const restore::RunReport& rep, double seconds) {
   r.field("what", rep.description);
   r.field("files_ok", static_cast<std::int64_t>(rep.files_ok)).field("files_failed", static_cast<std::int64_t>(rep.files_failed));
-  r.field("bytes", static_cast<std::int64_t>(rep.bytes)).field("read", amount_and_rate(rep.bytes, seconds));
+  r.field("bytes", static_cast<std::int64_t>(rep.bytes)).field("read", transfer_cell(rep.bytes, seconds));
   std::string carts;
   for (const auto& b : rep.cartridges) carts += (carts.empty() ? "" : " ") + b;
   r.field("cartridges", cell_or_none(carts)).field("locates", static_cast<std::int64_t>(rep.stats.locates));

@@ -14,18 +14,24 @@ std::string label(const std::string& key) {
   return s;
 }
 
+std::string json_number(double d) {
+  if (!std::isfinite(d)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", d);
+  return buf;
+}
+
 std::string json_cell(const Cell& c) {
   switch (c.index()) {
     case 0: return "null";
     case 1: return json_quote(std::get<std::string>(c));
     case 2: return std::to_string(std::get<std::int64_t>(c));
     case 3: return std::get<bool>(c) ? "true" : "false";
+    case 4: return json_number(std::get<double>(c));
     default: {
-      double d = std::get<double>(c);
-      if (!std::isfinite(d)) return "null";
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.6g", d);
-      return buf;
+      const auto& n = std::get<Quantity>(c).number;
+      if (const auto* i = std::get_if<std::int64_t>(&n)) return std::to_string(*i);
+      return json_number(std::get<double>(n));
     }
   }
 }
@@ -38,11 +44,12 @@ std::string cell_text(const Cell& c) {
     case 1: return std::get<std::string>(c).empty() ? "-" : terminal_text(std::get<std::string>(c));
     case 2: return std::to_string(std::get<std::int64_t>(c));
     case 3: return std::get<bool>(c) ? "yes" : "no";
-    default: {
+    case 4: {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.1f", std::get<double>(c));
       return buf;
     }
+    default: return terminal_text(std::get<Quantity>(c).text);
   }
 }
 

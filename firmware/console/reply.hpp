@@ -13,8 +13,17 @@
 
 namespace tg::firmware::console {
 
+// A measure shown two ways: its human form in text ("8.6 MiB", "126.3 MiB
+// in 2.3 s (57.2 MB/s)") and a plain number in JSON (bytes, seconds, MB/s),
+// so scripts never parse units. Built by the helpers in quantity.hpp.
+struct Quantity {
+  std::variant<std::int64_t, double> number;
+  std::string text;
+  bool operator==(const Quantity&) const = default;
+};
+
 // monostate renders as "-" / null.
-using Cell = std::variant<std::monostate, std::string, std::int64_t, bool, double>;
+using Cell = std::variant<std::monostate, std::string, std::int64_t, bool, double, Quantity>;
 
 inline Cell cell(const char* s) { return std::string(s); }
 inline Cell cell(std::string s) { return s; }

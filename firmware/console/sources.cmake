@@ -1,5 +1,6 @@
 target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reply.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/quantity.cpp
   ${CMAKE_CURRENT_LIST_DIR}/escape.cpp
   ${CMAKE_CURRENT_LIST_DIR}/command_line.cpp
   ${CMAKE_CURRENT_LIST_DIR}/command_table.cpp

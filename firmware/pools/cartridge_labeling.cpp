@@ -66,7 +66,11 @@ Status write_label(catalog::Catalog& cat, drivers::TapeDrive& drive, const Label
   auto wr = drive.write(bytes);
   if (!wr) return std::move(wr).error().with_context(ctx);
   // IMMED=0: returns once the label is on the medium, only then recorded.
-  auto fm = drive.write_filemarks(1);
+  // Buffered for a job: recorded at once, trusted only with the files after
+  // it, which are committed after a sync that covers the label too; a crash
+  // before that sync may leave the cartridge blank, which the rerun finds
+  // (docs/tape-format.md, "Tape files and syncs").
+  auto fm = w.sync ? drive.write_filemarks(1) : drive.write_filemarks_buffered(1);
   if (!fm) return std::move(fm).error().with_context(ctx);
   return cat.record_label(catalog::LabelRecord{.barcode = w.barcode, .pool = w.pool, .media_set = w.media_set,
                                                .sequence = w.sequence, .label_time = label.label_time,
@@ -219,7 +223,8 @@ Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, DriveLease& lease
   }
   auto ms = TG_TRY(cat.media_set(alloc.media_set));
   TG_CHECK(write_label(cat, drive, LabelWrite{.barcode = bc, .pool = ms.pool, .media_set = alloc.media_set,
-                                             .sequence = alloc.sequence, .block_size = block_size, .host = host}));
+                                             .sequence = alloc.sequence, .block_size = block_size, .host = host,
+                                             .sync = false}));
   std::uint64_t pos = TG_TRY(drive.position());
   return MountedForWrite{.next_file_number = 1, .position = pos};
 }

@@ -52,6 +52,11 @@ struct LabelWrite {
   std::uint32_t sequence = 0;   // 0 when media_set is ""
   std::uint32_t block_size = 0; // of data files, recorded in the label
   std::string host;
+  // true: the label's filemark is a sync (IMMED=0), durable when recorded.
+  // false: buffered (IMMED=1), for a job whose writing follows at once: its
+  // first data sync makes the label durable and saves a stop of the tape
+  // (docs/tape-format.md, "Tape files and syncs").
+  bool sync = true;
 };
 
 // Rewinds, writes the label as tape file 0 and its filemark, then records

@@ -196,3 +196,60 @@ TEST_CASE("block limits, load, unload, prevent removal") {
   CHECK(u.error().message == "drive drive0: UNLOAD: ILLEGAL REQUEST: MEDIUM REMOVAL PREVENTED (53/02)");
   CHECK_FALSE(r.drive.tracked_position());
 }
+
+namespace {
+B tapegate_inquiry() {
+  B r = inquiry_data(0x01);
+  std::memcpy(&r[8], "TAPEGATE", 8);
+  std::memcpy(&r[16], "SIM LTO DRIVE   ", 16);
+  return r;
+}
+void push_identity(Rig& r, B inquiry) {
+  r.target.push(good(op::inquiry, std::move(inquiry)));
+  r.target.push(check(op::inquiry, fixed_sense(0x05, 0x24, 0x00)));
+  r.target.push(check(op::inquiry, fixed_sense(0x05, 0x24, 0x00)));
+}
+}  // namespace
+
+TEST_CASE("drive counters: a real drive's vendor page 0x30 is never read, it is not available (not zero)") {
+  Rig r;
+  push_identity(r, inquiry_data(0x01));  // IBM
+  auto c = r.drive.drive_counters();
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->has_value());
+  // Asked once: a second call sends nothing.
+  const auto sent = r.target.cdbs().size();
+  c = r.drive.drive_counters();
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->has_value());
+  CHECK(r.target.cdbs().size() == sent);
+  for (const auto& cdb : r.target.cdbs()) CHECK(cdb[0] != op::log_sense);
+}
+
+TEST_CASE("drive counters: the TAPEGATE drive's page 0x30") {
+  Rig r;
+  push_identity(r, tapegate_inquiry());
+  B page{0x30, 0, 0, 24, 0, 0, 0x60, 8, 0, 0, 0, 0, 0, 0, 0, 4, 0, 2, 0x60, 8, 0, 0, 0, 0, 0, 0, 0, 1};
+  r.target.push(good(op::log_sense, page));
+  auto c = r.drive.drive_counters();
+  REQUIRE(c.ok());
+  REQUIRE(c->has_value());
+  CHECK((*c)->backhitches == 4);
+  CHECK((*c)->stalls == 1);
+  CHECK(r.target.cdbs().back()[2] == 0x70);  // PC=01 cumulative, page 0x30
+
+  // A garbled page is an error naming the command, not a count.
+  r.target.push(good(op::log_sense, {0x30, 0, 0, 40, 0, 0}));
+  auto bad = r.drive.drive_counters();
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == Errc::parse_error);
+}
+
+TEST_CASE("drive counters: a TAPEGATE drive that refuses the page has none") {
+  Rig r;
+  push_identity(r, tapegate_inquiry());
+  r.target.push(check(op::log_sense, fixed_sense(0x05, 0x24, 0x00)));
+  auto c = r.drive.drive_counters();
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->has_value());
+}

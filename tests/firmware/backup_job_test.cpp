@@ -750,3 +750,45 @@ TEST_CASE("each member's header carries its file's mode and owner, and GNU tar e
   CHECK((st("plain.txt").st_mode & 07777) == 0644);
   CHECK(st("plain.txt").st_uid == 0);
 }
+
+// The drive model counts a backhitch for every restart after a sync (a
+// flush or filemark with IMMED=0 stops the tape). Underruns caused by this
+// machine's scheduling are counted apart, as stalls, so the difference is
+// fixed by the job's command sequence alone: nothing here is timed.
+// On one fresh cartridge: label + buffered filemark (no stop), data, the
+// data tape file's filemark (sync), the catalog copy (the one restart), its
+// filemark (sync, nothing follows): docs/tape-format.md, "Tape files and syncs".
+TEST_CASE("a small multi-file backup on a simulated 400 MB/s drive counts its backhitches per drive") {
+  SimBackup sb("sim:drives=1,slots=4,mailslots=1,cartridges=2,cartridge-mb=64,sync=false,speed-mbps=400,backhitch-ms=1");
+  for (std::uint32_t i = 0; i < 12; ++i) sb.add("vm" + std::to_string(i % 3) + "/f" + std::to_string(i), 150000 + i * 1000, i);
+  TestJob job;
+  auto r = sb.run(job, sb.request());
+  REQUIRE(r.ok());
+  CHECK(r->files_written == 12);
+  REQUIRE(r->drives.size() == 1);
+  const auto& d = r->drives[0];
+  CHECK(d.drive == "drive0");
+  CHECK(d.bytes_written == r->bytes_written);
+  CHECK(d.seconds > 0);
+  REQUIRE(d.backhitches.has_value());
+  CHECK(*d.backhitches - d.drive_stalls == 1);
+  CHECK(r->backhitches == d.backhitches);
+  CHECK(r->drive_stalls == d.drive_stalls);
+  CHECK(r->text().find("backhitches " + std::to_string(*d.backhitches)) != std::string::npos);
+}
+
+// A cartridge change costs no backhitch of its own: the sync that closes
+// the full cartridge is followed by an unload, and the next cartridge's
+// label filemark is buffered.
+TEST_CASE("a backup spanning cartridges on a simulated 400 MB/s drive restarts the tape once, for the catalog copy") {
+  SimBackup sb("sim:drives=1,slots=6,mailslots=1,cartridges=4,cartridge-mb=6,sync=false,speed-mbps=400,backhitch-ms=1");
+  for (std::uint32_t i = 0; i < 10; ++i) sb.add("vm/f" + std::to_string(i), 900000 + i * 1000, 100 + i);
+  TestJob job;
+  auto r = sb.run(job, sb.request());
+  REQUIRE(r.ok());
+  CHECK(r->files_written == 10);
+  REQUIRE(r->cartridges.size() >= 2);
+  REQUIRE(r->drives.size() == 1);
+  REQUIRE(r->drives[0].backhitches.has_value());
+  CHECK(*r->drives[0].backhitches - r->drives[0].drive_stalls == 1);
+}

@@ -1,10 +1,11 @@
 // MODE SENSE (6/10) headers, block descriptors and pages; LOG SENSE pages
-// including TapeAlert.
+// including TapeAlert and the simulated drive's counters (page 0x30).
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "drivers/scsi/drive_counters_page.hpp"
 #include "drivers/scsi/log_pages.hpp"
 #include "drivers/scsi/mode_pages.hpp"
 #include "drivers/scsi/tape_alert.hpp"
@@ -21,5 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)tg::scsi::parse_compression_page(in);
   (void)tg::scsi::parse_log_page(in, size ? (data[0] & 0x3F) : 0);
   (void)tg::scsi::parse_tape_alert_page(in);
+  (void)tg::scsi::parse_drive_counters_page(in);
   return 0;
 }
