@@ -132,7 +132,7 @@ def figure_rows(scen):
             continue
         notes = []
         if s.failures:
-            notes.append(f"{len(s.failures)} failed: {s.failures[0][:80]}")
+            notes.append(f"{len(s.failures)} run(s) failed: {s.failures[0].removeprefix('FAILED: ')[:100]}")
         notes += [f"{k} {v}" for k, v in s.extra.items()]
         files = med(scen, key, "files")
         if files is not None:
@@ -150,8 +150,9 @@ def target_rows(scen, ring_mib):
     """[target, measured, reference, ratio, verdict] for every target of the issue."""
     rows = []
 
-    def add(text, measured, reference, ratio, ok):
-        verdict = "n/a" if ok is None else ("PASS" if ok else "MISS")
+    def add(text, measured, reference, ratio, ok, key=None):
+        failed = key in scen and not scen[key].runs
+        verdict = "FAILED" if failed else "n/a" if ok is None else ("PASS" if ok else "MISS")
         rows.append([text, measured, reference, fmt(ratio, 2) if ratio is not None else "-", verdict])
 
     def at_least(text, key, ref_value, ref_text, factor):
@@ -159,7 +160,8 @@ def target_rows(scen, ring_mib):
         if key not in scen:
             return
         ratio = v / ref_value if v is not None and ref_value else None
-        add(text, fmt(v) + " MB/s", ref_text, ratio, None if ratio is None else ratio >= factor)
+        add(text, fmt(v) + (" MB/s" if v is not None else ""), ref_text, ratio,
+            None if ratio is None else ratio >= factor, key)
 
     dd, sha = med(scen, "unthr.dd256", "mbps"), med(scen, "unthr.sha256", "mbps")
     limit = min(v for v in (dd, sha) if v is not None) if (dd or sha) else None
@@ -177,18 +179,19 @@ def target_rows(scen, ring_mib):
         files = med(scen, key, "files")
         detail = f"{what}, {fmt(size and size / 2**20, 0)} MiB" + (f", {int(files)} files" if files else "")
         add(f"peak RSS <= ring + 16 MiB ({detail})", fmt(r) + " MiB", f"{cap} MiB",
-            r / cap if r is not None else None, None if r is None else r <= cap)
+            r / cap if r is not None else None, None if r is None else r <= cap, key)
     raw = med(scen, "iscsi.rawwrite", "mbps")
     at_least("iSCSI: >= 0.9 x raw WRITE loop (same block size)", "iscsi.tapegate", raw, fmt(raw) + " MB/s", 0.9)
     if "s400.warm" in scen:
         st = med(scen, "s400.warm", "stalls")
-        add("400 MB/s warm: 0 drive stalls", fmt(st, 0), "0", None, None if st is None else st == 0)
+        add("400 MB/s warm: 0 drive stalls", fmt(st, 0), "0", None, None if st is None else st == 0, "s400.warm")
         bh = med(scen, "s400.warm", "backhitches")
         # One per sync (each tape file ends with one) and one per cartridge change.
         tf, carts = med(scen, "s400.warm", "tape_files"), med(scen, "s400.warm", "cartridges")
         allowed = tf + max((carts or 1) - 1, 0) if tf is not None else None
         add("400 MB/s warm: <= 1 backhitch per sync and per cartridge change", fmt(bh, 0),
-            "<= " + fmt(allowed, 0), None, None if bh is None or allowed is None else bh <= allowed)
+            "<= " + fmt(allowed, 0), None,
+            None if bh is None or allowed is None else bh <= allowed, "s400.warm")
     for key, text in (("s400.small", "400 MB/s small files: >= 360 MB/s"),
                       ("dual.a", "two 400 MB/s drives at once: job A >= 360 MB/s"),
                       ("dual.b", "two 400 MB/s drives at once: job B >= 360 MB/s")):
@@ -231,9 +234,9 @@ def main():
     if a.markdown:
         with open(a.markdown, "w", encoding="utf-8") as f:
             f.write(f"{a.title}\n\n{md_table(COLUMNS, figs)}\n\n{md_table(theader, targets)}\n")
-    misses = sum(1 for r in targets if r[-1] == "MISS")
-    print(f"\n{len(targets)} targets: {sum(1 for r in targets if r[-1] == 'PASS')} PASS, {misses} MISS, "
-          f"{sum(1 for r in targets if r[-1] == 'n/a')} n/a")
+    count = lambda v: sum(1 for r in targets if r[-1] == v)
+    print(f"\n{len(targets)} targets: {count('PASS')} PASS, {count('MISS')} MISS, {count('FAILED')} FAILED, "
+          f"{count('n/a')} n/a")
     return 0
 
 
