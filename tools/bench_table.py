@@ -102,6 +102,11 @@ def read_results(path):
                 "tape_files": number(j.get("tape_files")),
                 "cartridges": len(str(j.get("cartridges", "")).split()) if isinstance(j.get("cartridges"), str) else None,
             }
+            # Per drive, when the reply lists them: index -> figures.
+            drives = j.get("drives") if isinstance(j.get("drives"), list) else []
+            for i, d in enumerate(x for x in drives if isinstance(x, dict)):
+                for name in ("mb_per_s", "drive_stalls", "backhitches"):
+                    fig[f"drive{i}.{name}"] = number(d.get(name))
             for k, v in extra.items():
                 try:
                     fig[k] = float(v)
@@ -137,6 +142,12 @@ def figure_rows(scen):
         files = med(scen, key, "files")
         if files is not None:
             notes.append(f"{int(files)} files")
+        i = 0
+        while any(f"drive{i}.mb_per_s" in r for r in s.runs):
+            d = lambda name: med(scen, key, f"drive{i}.{name}")
+            notes.append(f"drive {i}: {fmt(d('mb_per_s'))} MB/s, {fmt(d('drive_stalls'), 0)} stalls, "
+                         f"{fmt(d('backhitches'), 0)} backhitches")
+            i += 1
         rows.append([
             label, str(len(s.runs)), fmt(med(scen, key, "bytes") and med(scen, key, "bytes") / 1e6, 0),
             fmt(med(scen, key, "mbps")), fmt(med(scen, key, "job_mbps")), fmt(med(scen, key, "wall"), 2),
