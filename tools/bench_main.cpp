@@ -113,7 +113,9 @@ int main(int argc, char** argv) {
     else if (k == "--read-ahead") a.read_ahead_mib = std::stoul(val());
     else return fail("unknown option " + k);
   }
-  auto b = board::open_board(a.board, fs::path(a.state) / "board");
+  // The state root, as `tapegate --state` opens it: the harness then reads
+  // the same simulated cartridges and catalog a `tapegate backup` wrote.
+  auto b = board::open_board(a.board, fs::path(a.state));
   if (!b) return fail("board: " + b.error().message);
   auto& board = **b;
   auto cat = firmware::catalog::Catalog::open(fs::path(a.state) / "catalog.sqlite", hal::system_clock());
