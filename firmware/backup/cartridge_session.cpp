@@ -4,6 +4,7 @@
 
 #include "drivers/scsi/attributes.hpp"
 #include "firmware/backup/backup_job.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 
 namespace tg::firmware::backup {
@@ -20,7 +21,7 @@ const std::string& CartridgeSession::drive_name() const { return lease_->name();
 Result<std::vector<std::string>> CartridgeSession::barcodes_in_library() {
   if (!lib_.changer) return make_error(Errc::unsupported, "library '" + lib_.name + "' has no media changer");
   // Under the changer lock, as every use of the changer shared with other jobs.
-  auto inv = TG_TRY(pools::read_inventory(drives_));
+  auto inv = TG_TRY(library::read_inventory(drives_));
   std::vector<std::string> out;
   for (const auto& e : inv.elements)
     if (e.full && !e.barcode.empty() &&
@@ -110,7 +111,7 @@ Status CartridgeSession::mount_next() {
       }
     }
     report(prefix + "loading " + a.barcode, a.barcode);
-    Status ld = pools::load_cartridge(lib_, *lease_, a.barcode);
+    auto ld = library::load_cartridge(lib_, *lease_, a.barcode);
     if (!ld) {
       ctx_.log(LogLevel::error, "cannot load cartridge " + a.barcode + " into drive " + lease_->name() + ": " +
                                     ld.error().message + "; trying another");
@@ -129,7 +130,7 @@ Status CartridgeSession::mount_next() {
         TG_CHECK(cat_.set_cartridge_state(a.barcode, catalog::CartridgeState::full,
                                           "no room left when a job came to append (cartridge memory)"));
         exclude_.insert(a.barcode);
-        Status u = pools::unload_cartridge(lib_, *lease_);
+        Status u = library::unload_home(lib_, *lease_);
         if (!u) return std::move(u).error();
         continue;
       }
@@ -146,7 +147,7 @@ Status CartridgeSession::mount_next() {
       if (e.code != Errc::foreign_medium && e.code != Errc::data_protect && e.code != Errc::medium_error &&
           e.code != Errc::invalid_argument && e.code != Errc::parse_error && e.code != Errc::unsupported)
         return e;
-      Status u = pools::unload_cartridge(lib_, *lease_);
+      Status u = library::unload_home(lib_, *lease_);
       if (!u) return std::move(u).error();
       continue;
     }
@@ -174,7 +175,7 @@ Status CartridgeSession::retire_full() {
   TG_CHECK(cat_.set_cartridge_state(barcode_, catalog::CartridgeState::full, "end of medium reached"));
   ctx_.log(LogLevel::info, "cartridge " + barcode_ + " is full");
   report("changing cartridge: unloading " + barcode_ + " (full)", barcode_);
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   return u;
 }
@@ -183,7 +184,7 @@ Status CartridgeSession::retire_bad(const std::string& why) {
   TG_CHECK(cat_.set_cartridge_state(barcode_, catalog::CartridgeState::bad, why));
   ctx_.log(LogLevel::error, "cartridge " + barcode_ + " marked bad: " + why);
   report("changing cartridge: unloading " + barcode_ + " (marked bad)", barcode_);
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   if (!u) ctx_.log(LogLevel::error, "unloading the failed cartridge: " + u.error().message);
   return {};
@@ -191,7 +192,7 @@ Status CartridgeSession::retire_bad(const std::string& why) {
 
 Status CartridgeSession::finish() {
   if (!lease_) return {};
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   lease_->release();
   lease_.reset();
