@@ -138,6 +138,7 @@ Status SimLibrary::start() {
   if (text.ok()) {
     LibraryState st = TG_TRY(parse_library_state(*text, state_file.string()));
     outside_ = st.outside;
+    ejected_ = st.ejected;
     std::vector<ElementContents> homeless;
     for (auto& e : st.occupied) {
       if (!store_->contains(e.barcode)) continue;  // its files were deleted by hand
@@ -197,7 +198,12 @@ Status SimLibrary::start() {
           e.drive = drives_[i].get();
           e.drive_lun = static_cast<std::uint8_t>(i + 1);
         }
-      if (!e.barcode.empty()) TG_CHECK(e.drive->insert(e.barcode, true));
+      if (!e.barcode.empty()) TG_CHECK(e.drive->insert(e.barcode, true, ejected_.count(addr) == 0));
+      else ejected_.erase(addr);
+      e.drive->set_ejected_observer([this, addr](bool ejected) {
+        std::lock_guard g(state_mutex_);
+        if (ejected ? ejected_.insert(addr).second : ejected_.erase(addr) > 0) (void)write_state_locked();
+      });
     }
     elements.push_back(std::move(e));
   }
@@ -219,10 +225,16 @@ Status SimLibrary::start() {
 
 Status SimLibrary::write_state(const std::vector<ElementContents>& contents) {
   std::lock_guard g(state_mutex_);
+  last_contents_ = contents;
+  return write_state_locked();
+}
+
+Status SimLibrary::write_state_locked() {
   LibraryState st;
-  for (const auto& e : contents)
+  for (const auto& e : last_contents_)
     if (!e.barcode.empty()) st.occupied.push_back(e);
   st.outside = outside_;
+  st.ejected = ejected_;
   return write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
 }
 

@@ -96,6 +96,10 @@ Result<Reply> status(CommandContext& c) {
       }
     } else if (tur.error().code == Errc::not_ready && !cart.index()) {
       state = "empty";
+    } else if (tur.error().code == Errc::not_ready && tur.error().asc == 0x3A) {
+      // A cartridge the changer sees in the drive that the drive does not
+      // hold threaded: ejected (drive eject), waiting to be loaded or put away.
+      state = "ejected: 'load <barcode> " + name + "' threads it again, 'unload " + name + "' puts it back in a slot";
     }
     t.rows.push_back({name, std::int64_t{d.element_address}, cart, tur.ok(), density, block, wp, state});
   }

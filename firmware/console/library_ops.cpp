@@ -87,7 +87,7 @@ Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const s
     if (!lease) return Error(Errc::busy, "no free drive to load " + barcode + ": every drive is loaded or in use");
   }
   auto loaded = TG_TRY(library::load_cartridge(lib, *lease, barcode));
-  LoadResult res{lease->name(), lib.changer->element_label(loaded.from)};
+  LoadResult res{lease->name(), loaded.from ? lib.changer->element_label(loaded.from) : "drive " + lease->name() + " (threaded again)"};
   if (app.log) app.log->add(LogLevel::info, "drive " + res.drive, "loaded " + barcode + " from " + res.from);
   return res;
 }
