@@ -1,5 +1,6 @@
 #include "firmware/backup/cartridge_session.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "drivers/scsi/attributes.hpp"
@@ -80,13 +81,17 @@ Status CartridgeSession::mount_next() {
     lease_.emplace(std::move(*l));
   }
   const std::string prefix = used_.empty() ? "" : "changing cartridge: ";
+  std::string asked;  // the operator request on display
   while (true) {
     if (ctx_.cancelled()) return make_error(Errc::cancelled, "job cancelled while looking for a cartridge");
     auto in_lib = TG_TRY(barcodes_in_library());
     auto outcome = TG_TRY(pools::choose_cartridge(cat_, cfg_.pool, cfg_.media_set, in_lib, exclude_));
     if (outcome.needs_operator()) {
-      ctx_.log(LogLevel::warning, outcome.operator_request);
-      if (!ctx_.wait_for_operator(outcome.operator_request, cfg_.operator_wait))
+      // One prompt; between waits of at most a poll interval (no CPU) the
+      // library is looked at again, so a cartridge brought in is taken.
+      if (outcome.operator_request != asked) ctx_.log(LogLevel::warning, outcome.operator_request);
+      asked = outcome.operator_request;
+      if (!ctx_.wait_for_operator(outcome.operator_request, std::min(cfg_.operator_wait, cfg_.operator_poll)))
         return make_error(Errc::cancelled, "job cancelled while waiting for a cartridge: " + outcome.operator_request);
       continue;  // the operator imported something: look again
     }

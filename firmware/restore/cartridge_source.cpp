@@ -17,7 +17,8 @@ Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const s
   if (!lease_) lease_.emplace(TG_TRY(drives_.reserve(options_.owner, options_.drive, barcode)));
   reader_.reset();
   if (auto loaded = lease_->loaded(); loaded && *loaded != barcode) TG_CHECK(library::unload_home(lib, *lease_));
-  int asked = 0;
+  std::chrono::milliseconds waited{0};
+  std::string announced;
   for (;;) {
     // read_inventory absorbs the unit attention (28/01) the operator's
     // visit to the mail slot raised.
@@ -40,19 +41,24 @@ Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const s
       reader_ = std::make_unique<DriveTapeReader>(lease_->drive());
       return reader_.get();
     }
-    if (asked >= options_.operator_requests) {
-      return make_error(Errc::not_found, "cartridge " + barcode + " (" + why + ") is not in library " + lib.name +
-                                             " after " + std::to_string(asked) + " requests to the operator");
+    if (waited >= options_.operator_wait)
+      return make_error(Errc::not_found, "cartridge " + barcode + " (" + why + ") was not brought into library " + lib.name +
+                                             " within " + std::to_string(std::chrono::duration_cast<std::chrono::minutes>(waited).count()) +
+                                             " min of asking the operator");
+    if (request != announced) {
+      // Said once per request; the waits below keep that one prompt up.
+      ctx.log(LogLevel::notice, "cartridge " + barcode + " is needed and not in the library: " + request);
+      ProgressSnapshot p;
+      p.phase.set("waiting for cartridge");
+      p.cartridge.set(barcode);
+      ctx.progress(p);
+      announced = request;
     }
-    ++asked;
-    ctx.log(LogLevel::notice, "cartridge " + barcode + " is needed and not in the library: " + request);
-    ProgressSnapshot p;
-    p.phase.set("waiting for cartridge");
-    p.cartridge.set(barcode);
-    ctx.progress(p);
-    if (!ctx.wait_for_operator(request, options_.operator_wait)) {
+    // Sleeps until the operator answers, the job is cancelled, or the poll
+    // interval passes: then the changer is looked at again.
+    if (!ctx.wait_for_operator(request, options_.poll))
       return make_error(Errc::cancelled, "cancelled while waiting for cartridge " + barcode);
-    }
+    waited += options_.poll;
   }
 }
 
