@@ -188,3 +188,28 @@ TEST_CASE("progress line of a backup: bytes, rate, ETA, cartridge, streaming or 
   k.progress.phase.set("reading new labels");
   CHECK(console::progress_line(k) == "job 4 (nightly): running, reading new labels");
 }
+
+TEST_CASE("job manager: the same operator request asked again while polling is announced once", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock);
+  auto id = jobs.start("restore", "test", [](JobContext& ctx) -> Result<console::Reply> {
+    // A job polling the library between short waits.
+    for (int i = 0; i < 5; ++i)
+      if (!ctx.wait_for_operator("insert cartridge TG0009L9 into a mail slot", std::chrono::milliseconds(1)))
+        return Error(Errc::cancelled, "cancelled");
+    ctx.log(LogLevel::info, "cartridge arrived");
+    if (!ctx.wait_for_operator("insert cartridge TG0009L9 into a mail slot", std::chrono::milliseconds(1)))
+      return Error(Errc::cancelled, "cancelled");
+    return console::Reply{};
+  });
+  REQUIRE(id.ok());
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(*id)->state); }));
+  CHECK(jobs.get(*id)->state == JobState::succeeded);
+  std::size_t prompts = 0;
+  for (const auto& e : log.last(100))
+    if (e.text.rfind("operator: insert cartridge TG0009L9", 0) == 0) ++prompts;
+  // Once for the five polls; again after the job went on (a new wait).
+  CHECK(prompts == 2);
+  jobs.shutdown();
+}
