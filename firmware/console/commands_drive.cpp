@@ -10,6 +10,7 @@
 #include "firmware/library/cartridge_moves.hpp"
 #include "firmware/library/load_timeout.hpp"
 #include "firmware/library/unit_attention.hpp"
+#include "firmware/library/write_protection.hpp"
 
 namespace tg::firmware::console {
 namespace {
@@ -103,12 +104,7 @@ Result<Reply> drive_eject(CommandContext& c) {
 
 Result<Reply> drive_erase(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive erase"));
-  auto m = h.drive().medium_info();
-  if (!m) return std::move(m).error();
-  if (!m->present) return Error(Errc::not_ready, "drive " + c.arg(0) + " holds no cartridge to erase");
-  // WORM media cannot be overwritten; refuse before the drive does.
-  if (m->worm) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is WORM and cannot be erased");
-  if (m->write_protected) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is write-protected");
+  TG_CHECK(library::refuse_overwrite(h.drive(), "the cartridge in drive " + c.arg(0)));
   const bool long_erase = c.req.args.has("long");
   auto* drive = &h.drive();
   std::string name = c.arg(0);
