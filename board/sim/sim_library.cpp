@@ -139,6 +139,7 @@ Status SimLibrary::start() {
     LibraryState st = TG_TRY(parse_library_state(*text, state_file.string()));
     outside_ = st.outside;
     ejected_ = st.ejected;
+    cleaned_ = st.cleaned;
     std::vector<ElementContents> homeless;
     for (auto& e : st.occupied) {
       if (!store_->contains(e.barcode)) continue;  // its files were deleted by hand
@@ -204,6 +205,10 @@ Status SimLibrary::start() {
         std::lock_guard g(state_mutex_);
         if (ejected ? ejected_.insert(addr).second : ejected_.erase(addr) > 0) (void)write_state_locked();
       });
+      e.drive->set_cleaned_observer([this, addr] {
+        std::lock_guard g(state_mutex_);
+        if (cleaned_.insert(addr).second) (void)write_state_locked();
+      });
     }
     elements.push_back(std::move(e));
   }
@@ -218,7 +223,12 @@ Status SimLibrary::start() {
   for (const auto& f : c.faults.corrupt_blocks) TG_CHECK(inject_corrupt_block(f));
   for (const auto& f : c.faults.unit_attentions) TG_CHECK(inject_unit_attention(f));
   for (const auto& b : c.faults.write_protected) TG_CHECK(inject_write_protect(b));
-  for (int i : c.faults.cleaning_requested) TG_CHECK(request_cleaning(static_cast<std::size_t>(i)));
+  for (int i : c.faults.cleaning_requested) {
+    // A drive cleaned in an earlier run stays clean (library.state).
+    const auto idx = static_cast<std::size_t>(i);
+    if (idx < c.drives.size() && cleaned_.count(c.drives[idx].element)) continue;
+    TG_CHECK(request_cleaning(idx));
+  }
   set_picker_stuck(c.faults.stuck_picker);
   return save_state();
 }
@@ -235,6 +245,7 @@ Status SimLibrary::write_state_locked() {
     if (!e.barcode.empty()) st.occupied.push_back(e);
   st.outside = outside_;
   st.ejected = ejected_;
+  st.cleaned = cleaned_;
   return write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
 }
 

@@ -113,6 +113,7 @@ class SimLibrary {
   std::mutex state_mutex_;
   std::set<std::string> outside_;  // exported through a mail slot
   std::set<std::uint16_t> ejected_;                // drive elements holding an ejected cartridge
+  std::set<std::uint16_t> cleaned_;                // drive elements cleaned since their clean-drive fault
   std::vector<ElementContents> last_contents_;     // as last saved (an ejection saves without the changer)
   std::vector<std::string> drive_serials_;
   std::string changer_serial_;

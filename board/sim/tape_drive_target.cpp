@@ -68,6 +68,7 @@ Status TapeDriveTarget::insert(const std::string& barcode, bool power_on, bool t
     // A cleaning cartridge cleans the heads and stays unthreaded.
     cleaning_requested_ = false;
     alerts_.reset(19);
+    if (cleaned_observer_ && !power_on) cleaned_observer_();
   }
   if (!power_on) {
     ++info.load_count;

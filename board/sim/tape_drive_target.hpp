@@ -59,6 +59,8 @@ class TapeDriveTarget final : public SpcTarget {
   // SSC UNLOAD ejects the cartridge (true) or a LOAD threads it again or the
   // changer takes it out (false), so the library can keep that over a restart.
   void set_ejected_observer(std::function<void(bool ejected)> f) { ejected_observer_ = std::move(f); }
+  // Told (the same way) when a cleaning cartridge has cleaned the heads.
+  void set_cleaned_observer(std::function<void()> f) { cleaned_observer_ = std::move(f); }
   DriveStats stats() const;
 
   // The early-warning zone for a cartridge of `capacity` bytes.
@@ -113,6 +115,7 @@ class TapeDriveTarget final : public SpcTarget {
   std::uint32_t block_size_ = 0;             // 0 = variable
   bool compression_ = true;                  // LTO drives compress by default
   std::function<void(bool)> ejected_observer_;
+  std::function<void()> cleaned_observer_;
   bool cleaning_requested_ = false;
   std::bitset<64> alerts_;                   // TapeAlert flags 1..64
   std::uint64_t bytes_written_ = 0, bytes_read_ = 0;

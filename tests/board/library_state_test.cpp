@@ -64,3 +64,33 @@ TEST_CASE("a cartridge ejected in a drive is still ejected when the library star
     CHECK(ready(*(*b)->library().drives[1].drive).ok());
   }
 }
+
+TEST_CASE("a drive cleaned in one run is not asked to be cleaned again by its clean-drive fault on restart", "[board][state]") {
+  TempDir d;
+  const std::string spec = "sim:drives=1,slots=4,mailslots=1,cartridges=1,cartridge-mb=8,clean-drive=0";
+  auto asks = [](drivers::TapeDrive& drive) {
+    auto a = drive.tape_alerts();
+    for (int i = 0; i < 3 && !a.ok() && a.error().code == Errc::unit_attention; ++i) a = drive.tape_alerts();
+    REQUIRE(a.ok());
+    for (const auto& f : *a)
+      if (f.flag == 20) return true;
+    return false;
+  };
+  {
+    auto b = board::open_board(spec, d.path);
+    REQUIRE(b.ok());
+    auto& lib = (*b)->library();
+    CHECK(asks(*lib.drives[0].drive));
+    REQUIRE((*b)->simulated_library()->operator_insert(10, "CLN001L1").ok());
+    auto inv = lib.changer->inventory();
+    for (int i = 0; i < 3 && !inv.ok(); ++i) inv = lib.changer->inventory();
+    REQUIRE(inv.ok());
+    const auto* cln = inv->find_barcode("CLN001L1");
+    REQUIRE(cln);
+    REQUIRE(lib.changer->move(cln->address, lib.drives[0].element_address).ok());
+    CHECK_FALSE(asks(*lib.drives[0].drive));
+  }
+  auto b = board::open_board(spec, d.path);
+  REQUIRE(b.ok());
+  CHECK_FALSE(asks(*(*b)->library().drives[0].drive));
+}
