@@ -10,6 +10,17 @@
 namespace tg::board {
 namespace {
 
+// The simulated operator: the simulated library's own mail-slot actions.
+class SimHands final : public drivers::OperatorHands {
+ public:
+  explicit SimHands(sim::SimLibrary& lib) : lib_(lib) {}
+  Status put_in(std::uint16_t mailslot, const std::string& barcode) override { return lib_.operator_insert(mailslot, barcode); }
+  Result<std::string> take_out(std::uint16_t mailslot) override { return lib_.operator_remove(mailslot); }
+
+ private:
+  sim::SimLibrary& lib_;
+};
+
 class WiredBoard final : public Board {
  public:
   const std::string& name() const override { return name_; }
@@ -25,6 +36,7 @@ class WiredBoard final : public Board {
   // Destroyed bottom-up: drivers, then transports, then the simulator they
   // talk to.
   std::unique_ptr<sim::SimLibrary> sim_;
+  std::unique_ptr<SimHands> hands_;
   std::vector<std::unique_ptr<hal::ScsiTransport>> transports_;
   std::unique_ptr<drivers::MediaChanger> changer_;
   std::vector<std::unique_ptr<drivers::TapeDrive>> drives_;
@@ -57,6 +69,8 @@ Result<std::unique_ptr<Board>> open_sim_board(const std::string& name, const sim
   board->sim_ = TG_TRY(sim::SimLibrary::open(config, paths.board(), hal::system_clock()));
   board->library_.name = name;
   sim::SimLibrary& lib = *board->sim_;
+  board->hands_ = std::make_unique<SimHands>(lib);
+  board->library_.hands = board->hands_.get();
   board->add_changer(std::make_unique<hal::InProcessTransport>(lib.changer(), "simulated " + name + " changer (LUN 0)"),
                      "changer");
   for (std::size_t i = 0; i < lib.drive_count(); ++i) {

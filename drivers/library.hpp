@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "drivers/media_changer.hpp"
+#include "drivers/operator_hands.hpp"
 #include "drivers/tape_drive.hpp"
 
 namespace tg::drivers {
@@ -20,6 +21,8 @@ struct Library {
   MediaChanger* changer = nullptr;
   std::vector<LibraryDrive> drives;
   std::vector<std::string> transports;  // descriptions for banners/status
+  // The operator's hands at the mail slots: set by simulated boards only.
+  OperatorHands* hands = nullptr;
 
   LibraryDrive* drive_by_name(const std::string& n);
   LibraryDrive* drive_by_element(std::uint16_t address);

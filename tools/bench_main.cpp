@@ -30,6 +30,7 @@
 
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
         break;
       }
     if (barcode.empty()) return fail("no cartridge in a storage slot");
-    if (auto s = firmware::pools::load_cartridge(board.library(), *lease, barcode); !s) return fail(s.error().message);
+    if (auto s = firmware::library::load_cartridge(board.library(), *lease, barcode); !s) return fail(s.error().message);
     auto& d = lease->drive();
     if (auto s = d.rewind(); !s) return fail(s.error().message);
     (void)d.set_block_size(0);
@@ -157,7 +158,7 @@ int main(int argc, char** argv) {
     std::printf("mode=raw bytes=%llu seconds=%.3f MBps=%.1f backhitches=%llu peak_rss_mb=%.1f\n",
                 static_cast<unsigned long long>(n * a.block), s, static_cast<double>(n * a.block) / s / 1e6,
                 static_cast<unsigned long long>(backhitches(board)), rss_kib("VmHWM:") / 1024.0);
-    (void)firmware::pools::unload_cartridge(board.library(), *lease);
+    (void)firmware::library::unload_cartridge(board.library(), *lease);
     return 0;
   }
   if (a.mode == "restore") {

@@ -18,6 +18,8 @@ std::string format_library_state(const LibraryState& s) {
     o << ' ' << (e.placed_by_operator ? 1 : 0) << '\n';
   }
   for (const auto& b : s.outside) o << "outside " << b << '\n';
+  for (auto a : s.ejected) o << "ejected " << a << '\n';
+  for (auto a : s.cleaned) o << "cleaned " << a << '\n';
   return o.str();
 }
 
@@ -53,6 +55,11 @@ Result<LibraryState> parse_library_state(const std::string& text, const std::str
       if (imp != "0" && imp != "1") return bad("bad impexp flag");
       e.placed_by_operator = imp == "1";
       s.occupied.push_back(e);
+    } else if (kind == "ejected" || kind == "cleaned") {
+      ls >> a;
+      std::uint16_t v = 0;
+      if (!num(a, v)) return bad("bad element address");
+      (kind == "ejected" ? s.ejected : s.cleaned).insert(v);
     } else if (kind == "outside") {
       ls >> b;
       if (!valid_barcode(b)) return bad("bad barcode");

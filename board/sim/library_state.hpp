@@ -16,6 +16,14 @@ namespace tg::sim {
 struct LibraryState {
   std::vector<ElementContents> occupied;  // only elements holding a cartridge
   std::set<std::string> outside;          // exported cartridges, kept out on restart
+  // Drive elements whose cartridge was ejected (SSC UNLOAD) and still sits
+  // in the drive unthreaded: it stays so across a restart, as on a real
+  // library, until a LOAD or the changer takes it out.
+  std::set<std::uint16_t> ejected;
+  // Drive elements cleaned with a CLN cartridge: a configured "clean-drive"
+  // fault (cleaning requested at power-on) is not raised again for them on a
+  // restart, so a cleaning done in one run is still done in the next.
+  std::set<std::uint16_t> cleaned;
 };
 
 std::string format_library_state(const LibraryState& s);

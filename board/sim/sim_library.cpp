@@ -138,6 +138,8 @@ Status SimLibrary::start() {
   if (text.ok()) {
     LibraryState st = TG_TRY(parse_library_state(*text, state_file.string()));
     outside_ = st.outside;
+    ejected_ = st.ejected;
+    cleaned_ = st.cleaned;
     std::vector<ElementContents> homeless;
     for (auto& e : st.occupied) {
       if (!store_->contains(e.barcode)) continue;  // its files were deleted by hand
@@ -197,7 +199,16 @@ Status SimLibrary::start() {
           e.drive = drives_[i].get();
           e.drive_lun = static_cast<std::uint8_t>(i + 1);
         }
-      if (!e.barcode.empty()) TG_CHECK(e.drive->insert(e.barcode, true));
+      if (!e.barcode.empty()) TG_CHECK(e.drive->insert(e.barcode, true, ejected_.count(addr) == 0));
+      else ejected_.erase(addr);
+      e.drive->set_ejected_observer([this, addr](bool ejected) {
+        std::lock_guard g(state_mutex_);
+        if (ejected ? ejected_.insert(addr).second : ejected_.erase(addr) > 0) (void)write_state_locked();
+      });
+      e.drive->set_cleaned_observer([this, addr] {
+        std::lock_guard g(state_mutex_);
+        if (cleaned_.insert(addr).second) (void)write_state_locked();
+      });
     }
     elements.push_back(std::move(e));
   }
@@ -212,17 +223,29 @@ Status SimLibrary::start() {
   for (const auto& f : c.faults.corrupt_blocks) TG_CHECK(inject_corrupt_block(f));
   for (const auto& f : c.faults.unit_attentions) TG_CHECK(inject_unit_attention(f));
   for (const auto& b : c.faults.write_protected) TG_CHECK(inject_write_protect(b));
-  for (int i : c.faults.cleaning_requested) TG_CHECK(request_cleaning(static_cast<std::size_t>(i)));
+  for (int i : c.faults.cleaning_requested) {
+    // A drive cleaned in an earlier run stays clean (library.state).
+    const auto idx = static_cast<std::size_t>(i);
+    if (idx < c.drives.size() && cleaned_.count(c.drives[idx].element)) continue;
+    TG_CHECK(request_cleaning(idx));
+  }
   set_picker_stuck(c.faults.stuck_picker);
   return save_state();
 }
 
 Status SimLibrary::write_state(const std::vector<ElementContents>& contents) {
   std::lock_guard g(state_mutex_);
+  last_contents_ = contents;
+  return write_state_locked();
+}
+
+Status SimLibrary::write_state_locked() {
   LibraryState st;
-  for (const auto& e : contents)
+  for (const auto& e : last_contents_)
     if (!e.barcode.empty()) st.occupied.push_back(e);
   st.outside = outside_;
+  st.ejected = ejected_;
+  st.cleaned = cleaned_;
   return write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
 }
 

@@ -104,6 +104,7 @@ class SimLibrary {
   SimLibrary(SimConfig config, std::filesystem::path state_dir, hal::Clock& clock);
   Status start();
   Status write_state(const std::vector<ElementContents>& contents);
+  Status write_state_locked();
 
   SimConfig config_;
   std::filesystem::path state_dir_;
@@ -112,6 +113,9 @@ class SimLibrary {
   std::unique_ptr<CartridgeStore> store_;
   std::mutex state_mutex_;
   std::set<std::string> outside_;  // exported through a mail slot
+  std::set<std::uint16_t> ejected_;                // drive elements holding an ejected cartridge
+  std::set<std::uint16_t> cleaned_;                // drive elements cleaned since their clean-drive fault
+  std::vector<ElementContents> last_contents_;     // as last saved (an ejection saves without the changer)
   std::vector<std::string> drive_serials_;
   std::string changer_serial_;
   std::vector<std::unique_ptr<TapeDriveTarget>> drives_;

@@ -202,6 +202,7 @@ hal::TargetReply TapeDriveTarget::load_unload(const Command& c) {
       if (!m.ok()) return check_condition(io_failure(m.error()));
       medium_ = std::move(*m);
       threaded_ = true;
+      if (ejected_observer_) ejected_observer_(false);
     } else {
       speed_.drain();
     }
@@ -212,6 +213,7 @@ hal::TargetReply TapeDriveTarget::load_unload(const Command& c) {
   if (!threaded_) return good();
   Status s = unthread();
   medium_.reset();
+  if (ejected_observer_) ejected_observer_(true);
   if (!s.ok()) return check_condition(io_failure(s.error()));
   return good();
 }

@@ -55,12 +55,12 @@ std::uint64_t TapeDriveTarget::early_warning_for(std::uint64_t capacity) const {
   return std::min(ew, capacity / 2);
 }
 
-Status TapeDriveTarget::insert(const std::string& barcode, bool power_on) {
+Status TapeDriveTarget::insert(const std::string& barcode, bool power_on, bool threaded) {
   std::lock_guard g(lock_);
   if (cart_) return Error(Errc::element_full, "drive " + serial() + " already holds " + cart_->barcode);
   CartridgeInfo info = TG_TRY(store_.get(barcode));
   if (!info.cleaning()) {
-    if (lto_can_read(setup_.generation.generation, info.generation)) {
+    if (lto_can_read(setup_.generation.generation, info.generation) && (threaded || !power_on)) {
       medium_ = TG_TRY(store_.open_medium(barcode));
       threaded_ = true;
     }
@@ -68,6 +68,7 @@ Status TapeDriveTarget::insert(const std::string& barcode, bool power_on) {
     // A cleaning cartridge cleans the heads and stays unthreaded.
     cleaning_requested_ = false;
     alerts_.reset(19);
+    if (cleaned_observer_ && !power_on) cleaned_observer_();
   }
   if (!power_on) {
     ++info.load_count;
@@ -96,6 +97,7 @@ Result<std::string> TapeDriveTarget::remove() {
   medium_.reset();
   std::string barcode = cart_->barcode;
   cart_.reset();
+  if (ejected_observer_) ejected_observer_(false);
   if (!s.ok()) return std::move(s).error();
   return barcode;
 }

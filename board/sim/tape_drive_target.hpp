@@ -13,6 +13,7 @@
 // drive raises UNIT ATTENTION 28/00.
 #include <bitset>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,12 +48,20 @@ class TapeDriveTarget final : public SpcTarget {
   // drive rewinds, flushes and ejects; Errc::busy when removal is prevented.
   // power_on: the cartridge was already in the drive when the library
   // (re)started: no load counted, no 28/00 (the power-on 29/00 covers it).
-  Status insert(const std::string& barcode, bool power_on = false);
+  // threaded=false with power_on: the cartridge was ejected before the
+  // restart and still waits in the drive unthreaded.
+  Status insert(const std::string& barcode, bool power_on = false, bool threaded = true);
   Result<std::string> remove();
   std::optional<std::string> cartridge() const;
 
   void set_write_protected(const std::string& barcode, bool on);
   void request_cleaning();
+  // Told (under the drive's lock: it must take no lock but its own) when an
+  // SSC UNLOAD ejects the cartridge (true) or a LOAD threads it again or the
+  // changer takes it out (false), so the library can keep that over a restart.
+  void set_ejected_observer(std::function<void(bool ejected)> f) { ejected_observer_ = std::move(f); }
+  // Told (the same way) when a cleaning cartridge has cleaned the heads.
+  void set_cleaned_observer(std::function<void()> f) { cleaned_observer_ = std::move(f); }
   DriveStats stats() const;
 
   // The early-warning zone for a cartridge of `capacity` bytes.
@@ -107,6 +116,8 @@ class TapeDriveTarget final : public SpcTarget {
   std::uint64_t pos_ = 0;                    // logical object number
   std::uint32_t block_size_ = 0;             // 0 = variable
   bool compression_ = true;                  // LTO drives compress by default
+  std::function<void(bool)> ejected_observer_;
+  std::function<void()> cleaned_observer_;
   bool cleaning_requested_ = false;
   std::bitset<64> alerts_;                   // TapeAlert flags 1..64
   std::uint64_t bytes_written_ = 0, bytes_read_ = 0;

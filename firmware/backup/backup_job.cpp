@@ -9,6 +9,7 @@
 #include "firmware/catalog/job_catalog_io.hpp"
 #include "firmware/format/pax_header.hpp"
 #include "firmware/format/sha256.hpp"
+#include "firmware/library/unit_attention.hpp"
 #include "firmware/pipeline/backup_stream.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 #include "firmware/repository/repository_scan.hpp"
@@ -238,6 +239,9 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   {
     auto probe = drives.reserve(sc.owner + " (block limits)", req.drive);
     if (!probe) return fail(std::move(probe).error());
+    // The drive's power-on attention (29/00) is taken first, so READ
+    // BLOCK LIMITS is answered rather than receiving it.
+    (void)library::absorb_attentions(probe->drive(), library::AttentionLimit::drive_events);
     auto limits = probe->drive().block_limits();
     drivers::BlockLimits bl = limits ? *limits : drivers::BlockLimits{};
     if (!limits)

@@ -1,9 +1,11 @@
 #include "firmware/backup/cartridge_session.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "drivers/scsi/attributes.hpp"
 #include "firmware/backup/backup_job.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 
 namespace tg::firmware::backup {
@@ -20,7 +22,7 @@ const std::string& CartridgeSession::drive_name() const { return lease_->name();
 Result<std::vector<std::string>> CartridgeSession::barcodes_in_library() {
   if (!lib_.changer) return make_error(Errc::unsupported, "library '" + lib_.name + "' has no media changer");
   // Under the changer lock, as every use of the changer shared with other jobs.
-  auto inv = TG_TRY(pools::read_inventory(drives_));
+  auto inv = TG_TRY(library::read_inventory(drives_));
   std::vector<std::string> out;
   for (const auto& e : inv.elements)
     if (e.full && !e.barcode.empty() &&
@@ -79,13 +81,17 @@ Status CartridgeSession::mount_next() {
     lease_.emplace(std::move(*l));
   }
   const std::string prefix = used_.empty() ? "" : "changing cartridge: ";
+  std::string asked;  // the operator request on display
   while (true) {
     if (ctx_.cancelled()) return make_error(Errc::cancelled, "job cancelled while looking for a cartridge");
     auto in_lib = TG_TRY(barcodes_in_library());
     auto outcome = TG_TRY(pools::choose_cartridge(cat_, cfg_.pool, cfg_.media_set, in_lib, exclude_));
     if (outcome.needs_operator()) {
-      ctx_.log(LogLevel::warning, outcome.operator_request);
-      if (!ctx_.wait_for_operator(outcome.operator_request, cfg_.operator_wait))
+      // One prompt; between waits of at most a poll interval (no CPU) the
+      // library is looked at again, so a cartridge brought in is taken.
+      if (outcome.operator_request != asked) ctx_.log(LogLevel::warning, outcome.operator_request);
+      asked = outcome.operator_request;
+      if (!ctx_.wait_for_operator(outcome.operator_request, std::min(cfg_.operator_wait, cfg_.operator_poll)))
         return make_error(Errc::cancelled, "job cancelled while waiting for a cartridge: " + outcome.operator_request);
       continue;  // the operator imported something: look again
     }
@@ -110,7 +116,7 @@ Status CartridgeSession::mount_next() {
       }
     }
     report(prefix + "loading " + a.barcode, a.barcode);
-    Status ld = pools::load_cartridge(lib_, *lease_, a.barcode);
+    auto ld = library::load_cartridge(lib_, *lease_, a.barcode);
     if (!ld) {
       ctx_.log(LogLevel::error, "cannot load cartridge " + a.barcode + " into drive " + lease_->name() + ": " +
                                     ld.error().message + "; trying another");
@@ -129,7 +135,7 @@ Status CartridgeSession::mount_next() {
         TG_CHECK(cat_.set_cartridge_state(a.barcode, catalog::CartridgeState::full,
                                           "no room left when a job came to append (cartridge memory)"));
         exclude_.insert(a.barcode);
-        Status u = pools::unload_cartridge(lib_, *lease_);
+        Status u = library::unload_home(lib_, *lease_);
         if (!u) return std::move(u).error();
         continue;
       }
@@ -146,7 +152,7 @@ Status CartridgeSession::mount_next() {
       if (e.code != Errc::foreign_medium && e.code != Errc::data_protect && e.code != Errc::medium_error &&
           e.code != Errc::invalid_argument && e.code != Errc::parse_error && e.code != Errc::unsupported)
         return e;
-      Status u = pools::unload_cartridge(lib_, *lease_);
+      Status u = library::unload_home(lib_, *lease_);
       if (!u) return std::move(u).error();
       continue;
     }
@@ -174,7 +180,7 @@ Status CartridgeSession::retire_full() {
   TG_CHECK(cat_.set_cartridge_state(barcode_, catalog::CartridgeState::full, "end of medium reached"));
   ctx_.log(LogLevel::info, "cartridge " + barcode_ + " is full");
   report("changing cartridge: unloading " + barcode_ + " (full)", barcode_);
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   return u;
 }
@@ -183,7 +189,7 @@ Status CartridgeSession::retire_bad(const std::string& why) {
   TG_CHECK(cat_.set_cartridge_state(barcode_, catalog::CartridgeState::bad, why));
   ctx_.log(LogLevel::error, "cartridge " + barcode_ + " marked bad: " + why);
   report("changing cartridge: unloading " + barcode_ + " (marked bad)", barcode_);
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   if (!u) ctx_.log(LogLevel::error, "unloading the failed cartridge: " + u.error().message);
   return {};
@@ -191,7 +197,7 @@ Status CartridgeSession::retire_bad(const std::string& why) {
 
 Status CartridgeSession::finish() {
   if (!lease_) return {};
-  Status u = pools::unload_cartridge(lib_, *lease_);
+  Status u = library::unload_home(lib_, *lease_);
   barcode_.clear();
   lease_->release();
   lease_.reset();

@@ -36,6 +36,7 @@ struct SessionConfig {
   std::uint32_t block_size = 0;       // the job's: new labels record it, appends must match it
   std::string host;
   std::chrono::milliseconds operator_wait{std::chrono::minutes(10)};  // per wait_for_operator call
+  std::chrono::milliseconds operator_poll{std::chrono::seconds(5)};   // the library looked at again after this
 };
 
 class CartridgeSession {

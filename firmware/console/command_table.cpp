@@ -119,16 +119,17 @@ Result<Request> CommandTable::parse(const std::vector<std::string>& words_in) co
   return req;
 }
 
-Reply CommandTable::help_overview() const {
+Reply CommandTable::help_overview(bool simulated) const {
   Reply r;
   auto& t = r.table("commands", "Commands", {"command", "description"});
-  for (const auto* s : all()) t.rows.push_back({s->usage, s->summary + (s->destructive ? " [destructive]" : "")});
+  for (const auto* s : all())
+    if (simulated || !s->simulated_only) t.rows.push_back({s->usage, s->summary + (s->destructive ? " [destructive]" : "")});
   r.note("Type 'help <command>' for details. Add --json for machine-readable output.");
   return r;
 }
 
-Result<Reply> CommandTable::help_for(const std::vector<std::string>& topic) const {
-  if (topic.empty()) return help_overview();
+Result<Reply> CommandTable::help_for(const std::vector<std::string>& topic, bool simulated) const {
+  if (topic.empty()) return help_overview(simulated);
   const CommandSpec* spec = nullptr;
   if (topic.size() >= 2) spec = find(topic[0] + " " + topic[1]);
   if (!spec) spec = find(topic[0]);

@@ -29,6 +29,7 @@ struct CommandSpec {
   Handler handler;
   bool destructive = false;  // asks at the prompt, needs --force elsewhere
   bool needs_library = true; // false: runs without opening a board
+  bool simulated_only = false;  // listed in help only when the library is simulated (sim ...)
   std::size_t min_args = 0;
   std::size_t max_args = 0;  // positional words after the name
   std::vector<OptionSpec> options;
@@ -64,8 +65,9 @@ class CommandTable {
   const CommandSpec* find(const std::string& name) const;
   std::vector<const CommandSpec*> all() const;  // sorted by name
 
-  Reply help_overview() const;
-  Result<Reply> help_for(const std::vector<std::string>& topic) const;
+  // simulated: the board has a simulated library, so its sim commands are listed.
+  Reply help_overview(bool simulated = false) const;
+  Result<Reply> help_for(const std::vector<std::string>& topic, bool simulated = false) const;
 
  private:
   std::vector<std::string> groups_matching(const std::string& first) const;

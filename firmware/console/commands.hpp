@@ -11,7 +11,8 @@ Status register_drive_commands(CommandTable& t);    // drive ..., clean, selftes
 Status register_job_commands(CommandTable& t);      // job ...
 Status register_media_commands(CommandTable& t);    // pool create|list, label, inventory --read-labels, catalog list
 Status register_backup_commands(CommandTable& t);   // backup
-Status register_restore_commands(CommandTable& t);  // restore, verify, catalog rebuild, dump
+Status register_restore_commands(CommandTable& t);
+Status register_sim_commands(CommandTable& t);      // sim insert|remove (simulated boards)  // restore, verify, catalog rebuild, dump
 
 // Everything this build has.
 Result<CommandTable> make_command_table();

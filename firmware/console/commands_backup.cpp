@@ -59,6 +59,8 @@ Result<backup::BackupRequest> backup_request(const Appliance& app, const std::st
 
 Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup::BackupRequest& req, JobContext& ctx) {
   auto res = TG_TRY(acquire_tape_job(app, ctx, "backup " + req.job_name, req.drive));
+  const std::string drive_name = res.drive->name();
+  const library::DriveReadiness readiness = res.readiness;
   // Cartridges the catalog has never seen are read first, so the job can
   // tell blank ones (which it assigns to the pool) from others' data.
   ProgressSnapshot p;
@@ -101,6 +103,9 @@ Result<Reply> run_backup_job(Appliance& app, drivers::Library& lib, const backup
            " file(s) or directories were not backed up; the others are on tape");
   }
   for (const auto& sk : s.skipped) r.note("skipped " + sk);
+  if (readiness.cleaned)
+    r.note("drive " + drive_name + " asked for cleaning (TapeAlert): cleaned with " + readiness.cleaning_cartridge +
+           " before the backup");
   r.note(s.text());
   return r;
 }

@@ -7,6 +7,10 @@
 #include "firmware/console/drive_cleaning.hpp"
 #include "firmware/console/element_ref.hpp"
 #include "firmware/console/library_ops.hpp"
+#include "firmware/library/cartridge_moves.hpp"
+#include "firmware/library/load_timeout.hpp"
+#include "firmware/library/unit_attention.hpp"
+#include "firmware/library/write_protection.hpp"
 
 namespace tg::firmware::console {
 namespace {
@@ -19,7 +23,7 @@ Result<pools::DriveLease> hold_drive(CommandContext& c, const std::string& name,
   auto* lib = TG_TRY(c.library());
   (void)TG_TRY(find_drive(*lib, name));
   auto lease = TG_TRY(claim_drive(c.app, name, why));
-  absorb_unit_attention(lease.drive());
+  (void)library::absorb_attentions(lease.drive(), library::AttentionLimit::drive_events);
   return lease;
 }
 
@@ -100,12 +104,7 @@ Result<Reply> drive_eject(CommandContext& c) {
 
 Result<Reply> drive_erase(CommandContext& c) {
   auto h = TG_TRY(hold_drive(c, c.arg(0), "drive erase"));
-  auto m = h.drive().medium_info();
-  if (!m) return std::move(m).error();
-  if (!m->present) return Error(Errc::not_ready, "drive " + c.arg(0) + " holds no cartridge to erase");
-  // WORM media cannot be overwritten; refuse before the drive does.
-  if (m->worm) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is WORM and cannot be erased");
-  if (m->write_protected) return Error(Errc::data_protect, "the cartridge in drive " + c.arg(0) + " is write-protected");
+  TG_CHECK(library::refuse_overwrite(h.drive(), "the cartridge in drive " + c.arg(0)));
   const bool long_erase = c.req.args.has("long");
   auto* drive = &h.drive();
   std::string name = c.arg(0);
@@ -155,9 +154,9 @@ Result<Reply> selftest(CommandContext& c) {
     check("changer", lib->drives.size() == 1, "no changer (a stand-alone drive)");
   } else {
     auto changer = lock_changer(c.app);
-    auto id = retry_unit_attention([&] { return lib->changer->identify(); });
+    auto id = library::retry_on_attention(library::AttentionLimit::once, [&] { return lib->changer->identify(); });
     check("changer answers INQUIRY", id.ok(), id ? id->vendor + " " + id->product : id.error().message);
-    auto i = retry_unit_attention([&] { return lib->changer->inventory(); });
+    auto i = library::retry_on_attention(library::AttentionLimit::once, [&] { return lib->changer->inventory(); });
     check("changer reports its elements", i.ok(), i ? std::to_string(i->elements.size()) + " elements" : i.error().message);
     if (i) inv = std::move(*i);
   }
@@ -172,7 +171,7 @@ Result<Reply> selftest(CommandContext& c) {
     }
     auto id = d.drive->identify();
     check("drive " + n + " answers INQUIRY", id.ok(), id ? id->vendor + " " + id->product + " serial " + id->serial : id.error().message);
-    absorb_unit_attention(*d.drive);
+    (void)library::absorb_attentions(*d.drive, library::AttentionLimit::drive_events);
     auto tur = d.drive->test_unit_ready();
     bool fine = tur.ok() || tur.error().code == Errc::not_ready || tur.error().code == Errc::unit_attention;
     check("drive " + n + " TEST UNIT READY", fine, tur ? "ready" : tur.error().message);

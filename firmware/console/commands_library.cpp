@@ -4,7 +4,10 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/element_ref.hpp"
 #include "firmware/console/library_ops.hpp"
-#include "firmware/pools/cartridge_mount.hpp"
+#include "firmware/library/cartridge_moves.hpp"
+#include "firmware/library/load_timeout.hpp"
+#include "firmware/library/unit_attention.hpp"
+#include "firmware/pools/cartridge_allocator.hpp"
 
 namespace tg::firmware::console {
 namespace {
@@ -57,7 +60,7 @@ Result<Reply> status(CommandContext& c) {
   r.field("library", lib->name);
   if (lib->changer) {
     auto changer = lock_changer(c.app);
-    auto id = retry_unit_attention([&] { return lib->changer->identify(); });
+    auto id = library::retry_on_attention(library::AttentionLimit::once, [&] { return lib->changer->identify(); });
     r.field("changer", id ? id->vendor + " " + id->product + " " + id->revision : "unreachable: " + id.error().message);
   }
   std::optional<drivers::Inventory> inv;
@@ -80,7 +83,7 @@ Result<Reply> status(CommandContext& c) {
                         owner ? "in use by " + *owner : lease.error().message});
       continue;
     }
-    absorb_unit_attention(*d.drive);
+    (void)library::absorb_attentions(*d.drive, library::AttentionLimit::drive_events);
     auto tur = d.drive->test_unit_ready();
     Cell density, block, wp;
     std::string state = tur ? "idle" : tur.error().message;
@@ -93,6 +96,10 @@ Result<Reply> status(CommandContext& c) {
       }
     } else if (tur.error().code == Errc::not_ready && !cart.index()) {
       state = "empty";
+    } else if (tur.error().code == Errc::not_ready && tur.error().asc == 0x3A) {
+      // A cartridge the changer sees in the drive that the drive does not
+      // hold threaded: ejected (drive eject), waiting to be loaded or put away.
+      state = "ejected: 'load <barcode> " + name + "' threads it again, 'unload " + name + "' puts it back in a slot";
     }
     t.rows.push_back({name, std::int64_t{d.element_address}, cart, tur.ok(), density, block, wp, state});
   }
@@ -104,7 +111,7 @@ Result<Reply> load(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   std::optional<std::string> drive;
   if (c.args().size() > 1) drive = c.arg(1);
-  if (is_cleaning_barcode(c.arg(0)))
+  if (pools::is_cleaning_barcode(c.arg(0)))
     return Error(Errc::invalid_argument, c.arg(0) + " is a cleaning cartridge; use 'clean <drive>' to clean a drive");
   auto res = TG_TRY(load_cartridge(c.app, *lib, c.arg(0), drive, "load " + c.arg(0)));
   Reply r;
@@ -159,19 +166,19 @@ Result<Reply> move(CommandContext& c) {
     if (e->type == ElementType::data_transfer)
       if (auto* d = lib->drive_by_element(e->address); d && d->drive) {
         leases.push_back(TG_TRY(claim_drive(c.app, d->drive->name(), "move")));
-        absorb_unit_attention(*d->drive);
+        (void)library::absorb_attentions(*d->drive, library::AttentionLimit::drive_events);
         if (e == from)
           if (auto u = d->drive->unload(); !u && u.error().code != Errc::not_ready)
             return std::move(u).error().with_context("ejecting " + what);
       }
   {
     auto changer = lock_changer(c.app);
-    auto m = retry_unit_attention([&] { return lib->changer->move(from->address, to->address); });
+    auto m = library::retry_on_attention(library::AttentionLimit::once, [&] { return lib->changer->move(from->address, to->address); });
     if (!m) return std::move(m).error().with_context("moving " + what + " from " + from_l + " to " + to_l);
   }
   if (to->type == ElementType::data_transfer)
     if (auto* d = lib->drive_by_element(to->address); d && d->drive)
-      if (auto w = d->drive->wait_ready(kLoadTimeout); !w)
+      if (auto w = d->drive->wait_ready(library::load_timeout(from->barcode)); !w)
         return std::move(w).error().with_context(what + " is in drive " + d->drive->name() + " but the drive is not ready");
   if (c.app.log) c.app.log->add(LogLevel::info, "changer", "moved " + what + " from " + from_l + " to " + to_l);
   Reply r;
@@ -183,7 +190,7 @@ Result<Reply> move(CommandContext& c) {
 Result<Reply> import_cmd(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
-  auto got = pools::import_mailslots(*c.app.drives);
+  auto got = library::import_mailslots(*c.app.drives);
   if (!got) return std::move(got).error().with_context("importing from the mail slots");
   Reply r;
   auto& t = r.table("imported", "Imported", {"barcode"});
@@ -224,25 +231,12 @@ Result<Reply> export_cmd(CommandContext& c) {
       auto waited = TG_TRY(c.app.drives->reserve_waiting("export " + barcode, dn, [&] { return c.io.stop_requested(); }, nullptr));
       drive_lease.emplace(std::move(waited));
     }
-    absorb_unit_attention(*d->drive);
-    if (auto u = d->drive->unload(); !u && u.error().code != Errc::not_ready)
-      return std::move(u).error().with_context("ejecting " + barcode);
+    // The lease knows what the changer says is in its drive.
+    drive_lease->set_loaded(barcode);
   }
   // From where it is now: a cancelled job takes its cartridge home.
-  auto changer = lock_changer(c.app);
-  auto now = pools::read_inventory(*lib);
-  if (!now) return std::move(now).error().with_context("reading the inventory");
-  const auto* at = now->find_barcode(barcode);
-  if (!at) return Error(Errc::not_found, "no cartridge with barcode " + barcode + " in library " + lib->name);
-  if (at->type == ElementType::data_transfer && !(drive_lease && drive_lease->library_drive().element_address == at->address))
-    return Error(Errc::busy, "cartridge " + barcode + " was just loaded into " + element_label(*at, *now, *lib) +
-                                 "; try again when that drive's job is done");
-  const std::uint16_t from = at->address;
-  auto to = retry_unit_attention([&] { return lib->changer->export_to_mailslot(from); });
-  if (!to) return std::move(to).error().with_context("exporting " + barcode);
-  std::string to_l = "mail slot";
-  if (auto inv2 = lib->changer->inventory(); inv2)
-    if (const auto* m = inv2->find_address(*to)) to_l = element_label_long(*m, *inv2, *lib);
+  auto exported = TG_TRY(library::export_cartridge(*c.app.drives, barcode, drive_lease ? &*drive_lease : nullptr));
+  std::string to_l = lib->changer->element_label(exported.mail_slot);
   if (c.app.log) c.app.log->add(LogLevel::info, "changer", "exported " + barcode + " to " + to_l);
   Reply r;
   r.field("barcode", barcode).field("to", to_l);
@@ -255,7 +249,7 @@ Result<Reply> reset(CommandContext& c) {
   if (!lib->changer) return Error(Errc::unsupported, "library " + lib->name + " has no media changer");
   {
     auto changer = lock_changer(c.app);
-    auto s = retry_unit_attention([&] { return lib->changer->initialize_element_status(); });
+    auto s = library::retry_on_attention(library::AttentionLimit::once, [&] { return lib->changer->initialize_element_status(); });
     if (!s) return std::move(s).error().with_context("INITIALIZE ELEMENT STATUS on changer " + lib->changer->name());
   }
   if (c.app.log) c.app.log->add(LogLevel::notice, "changer", "element status re-initialised");

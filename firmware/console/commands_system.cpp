@@ -10,7 +10,9 @@
 namespace tg::firmware::console {
 namespace {
 
-Result<Reply> help(CommandContext& c) { return c.table.help_for(c.args()); }
+Result<Reply> help(CommandContext& c) {
+  return c.table.help_for(c.args(), c.app.library != nullptr && c.app.library->hands != nullptr);
+}
 
 Result<Reply> version(CommandContext&) {
   Reply r;

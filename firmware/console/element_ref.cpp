@@ -18,7 +18,6 @@ Result<std::uint32_t> number_after(const std::vector<std::string>& args, std::si
 
 }  // namespace
 
-bool is_cleaning_barcode(const std::string& barcode) { return barcode.rfind("CLN", 0) == 0; }
 
 Result<ElementRef> take_element_ref(const std::vector<std::string>& args, std::size_t& pos) {
   if (pos >= args.size()) return Error(Errc::invalid_argument, "missing element (barcode, slot N, drive NAME, mail N or address)");

@@ -36,7 +36,4 @@ std::string element_label(const drivers::ElementStatus& e, const drivers::Invent
 // "slot 3 (address 1026)".
 std::string element_label_long(const drivers::ElementStatus& e, const drivers::Inventory& inv, drivers::Library& lib);
 
-// Cleaning cartridges carry the "CLN" barcode prefix (LTO convention).
-bool is_cleaning_barcode(const std::string& barcode);
-
 }  // namespace tg::firmware::console

@@ -1,9 +1,8 @@
 #pragma once
-// The library operations console commands (and jobs) are built from, on the
-// appliance's drive reservations: the changer locked for one inventory read
-// and the move decided on it, a drive for as long as the caller holds the
-// returned lease.
-#include <chrono>
+// The console's side of the library operations (firmware/library): the
+// appliance's drive reservations as commands claim them, and load/unload as
+// the operator names them (by barcode, any free drive); the moves themselves,
+// unit-attention policy and cleaning are firmware/library's.
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,8 +32,8 @@ struct LoadResult {
   std::string drive;
   std::string from;  // "slot 3 (address 1026)"
 };
-// Moves the cartridge `barcode` into `drive` (or the first empty drive that
-// is free) and waits until the drive is ready.
+// Claims `drive` (or the first empty drive that is free) and loads
+// `barcode` into it (library::load_cartridge).
 Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const std::string& barcode,
                                   const std::optional<std::string>& drive, const std::string& owner);
 
@@ -44,9 +43,9 @@ struct UnloadResult {
   bool cleaning_requested = false;  // TapeAlert asked, auto-clean is on
   std::uint64_t clean_job = 0;      // the clean job started for it (0: none)
 };
-// Ejects the cartridge in the leased drive and puts it back where it came
-// from (pools::home_slot). With auto-clean on and TapeAlert asking for
-// cleaning, a clean job is started (it waits for the lease).
+// library::unload_cartridge on the leased drive. With auto-clean on and
+// TapeAlert asking for cleaning after the unload, a clean job is started (it
+// waits for the lease).
 Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, pools::DriveLease& lease);
 
 // What a job is called where it holds a drive: "job 3 (backup nightly)",
@@ -57,26 +56,5 @@ std::string job_owner(const JobContext& ctx, const std::string& what);
 // progress and log; Errc::cancelled when the job is cancelled meanwhile.
 Result<pools::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                          const std::optional<std::string>& only = std::nullopt);
-
-// A UNIT ATTENTION is reported instead of running the command (SPC-4
-// 5.14: the first command after a reset or a medium change gets it). The
-// console knows the context -- the operator wants the command done, and the
-// changer's state is re-read anyway -- so it tries exactly once more.
-template <class F>
-auto retry_unit_attention(F&& f) -> decltype(f()) {
-  auto r = f();
-  if (!r.ok() && r.error().code == Errc::unit_attention) return f();
-  return r;
-}
-
-// Takes the UNIT ATTENTION a drive holds after a reset or a cartridge
-// change (every fresh connection to a drive starts with one), so the
-// command the operator asked for is not the one that receives it. Other
-// conditions (no medium, not ready) are left for the command to report.
-void absorb_unit_attention(drivers::TapeDrive& drive);
-
-// How long a drive may take to become ready after a load: an LTO-8 manual
-// recommends 14 minutes for load/unload (field lessons).
-inline constexpr std::chrono::minutes kLoadTimeout{15};
 
 }  // namespace tg::firmware::console

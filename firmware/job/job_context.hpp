@@ -48,8 +48,11 @@ class JobContext {
   virtual void progress(const ProgressSnapshot& p) = 0;
   virtual void log(LogLevel level, const std::string& text) = 0;
   // The job needs the operator ("insert cartridge TP0005L9 into a mail
-  // slot, then run 'import'"). Blocks up to `wait`; returns false when the
-  // job was cancelled meanwhile. The job re-checks the library afterwards.
+  // slot, then run 'import'"). Blocks up to `wait` (no CPU), less when the
+  // operator answers ('job continue'); returns false when the job was
+  // cancelled meanwhile. The job re-checks the library afterwards and may
+  // ask again with the same request: that keeps the one prompt up (polling
+  // the changer at a bounded interval) rather than announcing it again.
   virtual bool wait_for_operator(const std::string& request, std::chrono::milliseconds wait) = 0;
   // How others are told the job holds something they asked for (a drive):
   // "job 3 (backup nightly)". "" when the runner does not number its jobs.

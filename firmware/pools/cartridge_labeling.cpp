@@ -4,6 +4,7 @@
 
 #include "firmware/pools/append_position.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/version.hpp"
 
 namespace tg::firmware::pools {
@@ -27,7 +28,7 @@ std::string describe(const format::VolumeLabel& l) {
 template <class T, class F>
 Result<T> then_unload(drivers::Library& lib, DriveLease& lease, F&& body) {
   Result<T> r = body();
-  auto home = unload_cartridge(lib, lease);
+  auto home = library::unload_cartridge(lib, lease);
   if (r.ok() && !home.ok()) return std::move(home).error();
   return r;
 }
@@ -84,7 +85,7 @@ Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, DriveReservations& d
   (void)TG_TRY(cat.ensure_cartridge(req.barcode));
   auto lease = TG_TRY(drives.reserve(req.owner, std::nullopt, req.barcode));
   drivers::Library& lib = drives.library();
-  TG_CHECK(load_cartridge(lib, lease, req.barcode));
+  TG_CHECK(library::load_cartridge(lib, lease, req.barcode));
   return then_unload<LabelOutcome>(lib, lease, [&]() -> Result<LabelOutcome> {
     auto& drive = lease.drive();
     auto info = TG_TRY(drive.medium_info());
@@ -135,7 +136,7 @@ Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, DriveLease& lease
   auto cart = TG_TRY(cat.cartridge(bc));
   if (!cart.pool && alloc.action == AllocationAction::append)
     return make_error(Errc::invalid_argument, "cartridge " + bc + " is not in a pool; it cannot be appended to");
-  TG_CHECK(load_cartridge(lib, lease, bc));
+  TG_CHECK(library::load_cartridge(lib, lease, bc));
   auto info = TG_TRY(drive.medium_info());
   if (info.worm) {
     TG_CHECK(cat.set_cartridge_worm(bc, true));

@@ -1,6 +1,6 @@
 #pragma once
-// Moving cartridges between slots and reserved drives, and preparing a
-// loaded cartridge for writing (label checks, labelling, positioning).
+// Preparing a loaded cartridge for writing: label checks, labelling,
+// positioning (the moves themselves are firmware/library's).
 // Every step names the barcode, slot and drive in its errors.
 #include <cstdint>
 #include <optional>
@@ -14,33 +14,6 @@
 #include "hal/result.hpp"
 
 namespace tg::firmware::pools {
-
-// The changer's inventory. A UNIT ATTENTION (power on, reset, or an
-// operator opening the door: SPC-4 5.14) says the element map may have
-// changed; the inventory is read again once, since that is exactly what the
-// attention asks for. A second attention is returned. The caller holds the
-// changer lock (DriveReservations::lock_changer) for it and the moves it
-// decides; the overload on reservations takes it, for callers that only look.
-Result<drivers::Inventory> read_inventory(drivers::Library& lib);
-Result<drivers::Inventory> read_inventory(DriveReservations& drives);
-
-// Moves every cartridge the operator put in a mail slot into a free storage
-// slot, under the changer lock; the barcodes moved in.
-Result<std::vector<std::string>> import_mailslots(DriveReservations& drives);
-
-// Where a cartridge leaving `drive` goes home to: the slot it came from when
-// the changer remembers it (SVALID) and that slot is empty, else the first
-// empty storage slot the picker can reach; nullptr when there is none.
-const drivers::ElementStatus* home_slot(const drivers::Inventory& inv, const drivers::ElementStatus& drive);
-
-// Loads `barcode` into the leased drive (no-op if it is already there),
-// waits until the drive is ready, and records it in the lease. not_found if
-// the changer does not see the barcode in a slot or drive; busy if it sits
-// in another drive. A cartridge already in the leased drive goes home first.
-Status load_cartridge(drivers::Library& lib, DriveLease& lease, const std::string& barcode);
-// Unloads the leased drive and moves the cartridge back to the slot it came
-// from (or the first free storage slot). No-op if the drive is empty.
-Status unload_cartridge(drivers::Library& lib, DriveLease& lease);
 
 // Reads block 0 of the loaded cartridge (rewinds first) and classifies it.
 Result<format::MediumClassification> read_medium_label(drivers::TapeDrive& drive);

@@ -1,6 +1,7 @@
 // `inventory --read-labels`: find out what is on cartridges the catalog
 // does not know, by reading their block 0.
 #include "firmware/pools/cartridge_mount.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 
 namespace tg::firmware::pools {
 
@@ -61,7 +62,7 @@ Result<std::string> record_finding(catalog::Catalog& cat, const std::string& bar
 Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveReservations& drives, bool all) {
   drivers::Library& lib = drives.library();
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  auto inv = read_inventory(drives);
+  auto inv = library::read_inventory(drives);
   if (!inv) return std::move(inv).error().with_context("inventory --read-labels");
 
   std::vector<std::string> todo;
@@ -86,7 +87,7 @@ Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveRes
   auto lease = TG_TRY(drives.reserve("inventory --read-labels"));
   for (const auto& barcode : todo) {
     ReadLabelResult r{.barcode = barcode};
-    auto loaded = load_cartridge(lib, lease, barcode);
+    auto loaded = library::load_cartridge(lib, lease, barcode);
     if (!loaded) {
       r.detail = loaded.error().message;
       out.push_back(std::move(r));
@@ -100,7 +101,7 @@ Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveRes
     } else {
       r.detail = cls.error().message;
     }
-    auto home = unload_cartridge(lib, lease);
+    auto home = library::unload_cartridge(lib, lease);
     if (!home) {
       // The drive is now occupied by a cartridge we cannot put away: stop,
       // rather than pile up more moves on a changer in trouble.

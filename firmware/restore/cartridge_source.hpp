@@ -33,8 +33,11 @@ class CartridgeSource {
 struct LibraryCartridgesOptions {
   std::string owner = "restore";            // shown in drive status
   std::optional<std::string> drive;         // a named drive, else any free one
+  // Waiting for the operator to bring a cartridge: one prompt, the changer
+  // looked at every `poll` (the job sleeps in between), given up after
+  // `operator_wait` in all (Errc::not_found).
   std::chrono::milliseconds operator_wait = std::chrono::minutes(30);
-  int operator_requests = 3;                // then give up on that cartridge
+  std::chrono::milliseconds poll = std::chrono::seconds(5);
 };
 
 class LibraryCartridges final : public CartridgeSource {

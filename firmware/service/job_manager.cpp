@@ -30,6 +30,7 @@ struct JobManager::Job {
   JobInfo info;
   JobBody body;
   bool resumed = false;
+  std::string announced;  // the operator request on display: asked again while polling, not announced again
   std::thread thread;
 };
 
@@ -45,6 +46,7 @@ class JobManager::Context final : public JobContext {
   void progress(const ProgressSnapshot& p) override {
     {
       std::lock_guard lk(m_.mu_);
+      end_operator_wait_locked();
       job_->info.progress = p;
       job_->info.has_progress = true;
       ++job_->info.generation;
@@ -55,6 +57,7 @@ class JobManager::Context final : public JobContext {
   void log(LogLevel level, const std::string& text) override {
     {
       std::lock_guard lk(m_.mu_);
+      end_operator_wait_locked();
       auto& tail = job_->info.log_tail;
       tail.push_back(text);
       if (tail.size() > 20) tail.erase(tail.begin());
@@ -64,24 +67,30 @@ class JobManager::Context final : public JobContext {
     m_.cv_.notify_all();
   }
 
+  // The same request again (the job polls the library between waits) keeps
+  // the one prompt up: announced once, the job stays "waiting for operator".
   bool wait_for_operator(const std::string& request, std::chrono::milliseconds wait) override {
     std::unique_lock lk(m_.mu_);
+    const bool repeat = job_->announced == request && job_->info.state == JobState::waiting_for_operator;
     job_->info.state = JobState::waiting_for_operator;
     job_->info.operator_request = request;
     job_->resumed = false;
-    ++job_->info.generation;
-    lk.unlock();
-    m_.log_.add(LogLevel::notice, "job " + std::to_string(job_->info.id), "operator: " + request +
-                                      " (then 'job continue " + std::to_string(job_->info.id) + "')");
-    m_.cv_.notify_all();
-    lk.lock();
+    if (!repeat) {
+      job_->announced = request;
+      ++job_->info.generation;
+      lk.unlock();
+      m_.log_.add(LogLevel::notice, "job " + std::to_string(job_->info.id), "operator: " + request +
+                                        " (then 'job continue " + std::to_string(job_->info.id) + "')");
+      m_.cv_.notify_all();
+      lk.lock();
+    }
     m_.cv_.wait_for(lk, wait, [&] { return job_->resumed || job_->info.cancel_requested; });
     bool ok = !job_->info.cancel_requested;
-    job_->info.state = JobState::running;
-    job_->info.operator_request.clear();
-    ++job_->info.generation;
-    lk.unlock();
-    m_.cv_.notify_all();
+    if (job_->resumed || !ok) {
+      end_operator_wait_locked();
+      lk.unlock();
+      m_.cv_.notify_all();
+    }
     return ok;
   }
 
@@ -89,6 +98,15 @@ class JobManager::Context final : public JobContext {
   std::string owner_name() const override { return job_owner_name(job_->info.id, job_->info.name); }
 
  private:
+  // The job goes on (it reports, logs, or the operator answered).
+  void end_operator_wait_locked() {
+    if (job_->info.state != JobState::waiting_for_operator) return;
+    job_->info.state = JobState::running;
+    job_->info.operator_request.clear();
+    job_->announced.clear();
+    ++job_->info.generation;
+  }
+
   JobManager& m_;
   std::shared_ptr<Job> job_;
 };

@@ -99,7 +99,9 @@ TEST_CASE("help lists every command and explains one", "[console]") {
   ScriptedIo io;
   auto all = execute_words(t, app, io, {"help"});
   CHECK(all.exit_status == kExitOk);
-  for (const auto* spec : t.all()) CHECK(all.output.find(spec->usage) != std::string::npos);
+  // The simulated operator's commands are listed only for a simulated library.
+  for (const auto* spec : t.all())
+    CHECK((all.output.find(spec->usage) != std::string::npos) != spec->simulated_only);
   auto one = execute_words(t, app, io, {"help", "drive", "erase"});
   CHECK(one.exit_status == kExitOk);
   CHECK(one.output.find("usage:        drive erase <drive> [--long]") != std::string::npos);

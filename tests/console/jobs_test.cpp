@@ -268,5 +268,29 @@ TEST_CASE("a failed report reads the same in the service's job status and watch 
   CHECK(watch.exit_status == console::kExitFailed);
   CHECK(watch.output.find("failed") != std::string::npos);
   CHECK(watch.output.find("3 failed") != std::string::npos);
+}
+
+TEST_CASE("job manager: the same operator request asked again while polling is announced once", "[console]") {
+  hal::ManualClock clock;
+  EventLog log(clock, std::nullopt);
+  JobManager jobs(log, clock);
+  auto id = jobs.start("restore", "test", [](JobContext& ctx) -> Result<console::Reply> {
+    // A job polling the library between short waits.
+    for (int i = 0; i < 5; ++i)
+      if (!ctx.wait_for_operator("insert cartridge TG0009L9 into a mail slot", std::chrono::milliseconds(1)))
+        return Error(Errc::cancelled, "cancelled");
+    ctx.log(LogLevel::info, "cartridge arrived");
+    if (!ctx.wait_for_operator("insert cartridge TG0009L9 into a mail slot", std::chrono::milliseconds(1)))
+      return Error(Errc::cancelled, "cancelled");
+    return console::Reply{};
+  });
+  REQUIRE(id.ok());
+  REQUIRE(test::eventually([&] { return job_finished(jobs.get(*id)->state); }));
+  CHECK(jobs.get(*id)->state == JobState::succeeded);
+  std::size_t prompts = 0;
+  for (const auto& e : log.last(100))
+    if (e.text.rfind("operator: insert cartridge TG0009L9", 0) == 0) ++prompts;
+  // Once for the five polls; again after the job went on (a new wait).
+  CHECK(prompts == 2);
   jobs.shutdown();
 }

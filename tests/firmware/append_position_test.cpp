@@ -6,12 +6,14 @@
 #include "board/board.hpp"
 #include "catalog_fixture.hpp"
 #include "firmware/backup/backup_job.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 #include "tar_fixture.hpp"
 
 using namespace tg::firmware::catalog;
 using namespace tg::firmware::catalog::testing;
 using namespace tg::firmware::pools;
+using namespace tg::firmware::library;
 using tg::Errc;
 using tg::drivers::ReadKind;
 

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "fault_fixture.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/format/volume_label.hpp"
 
@@ -108,16 +109,16 @@ struct FaultBackup {
   format::MediumClassification classify(const std::string& barcode) {
     auto lease = app->drives().reserve("test");
     REQUIRE(lease.ok());
-    REQUIRE(pools::load_cartridge(app->library(), *lease, barcode).ok());
+    REQUIRE(library::load_cartridge(app->library(), *lease, barcode).ok());
     auto c = pools::read_medium_label(lease->drive());
     REQUIRE(c.ok());
-    REQUIRE(pools::unload_cartridge(app->library(), *lease).ok());
+    REQUIRE(library::unload_cartridge(app->library(), *lease).ok());
     return *c;
   }
   void write_foreign(const std::string& barcode) {
     auto lease = app->drives().reserve("test");
     REQUIRE(lease.ok());
-    REQUIRE(pools::load_cartridge(app->library(), *lease, barcode).ok());
+    REQUIRE(library::load_cartridge(app->library(), *lease, barcode).ok());
     REQUIRE(lease->drive().rewind().ok());
     REQUIRE(lease->drive().set_block_size(0).ok());
     std::vector<std::uint8_t> noise(4096);
@@ -125,7 +126,7 @@ struct FaultBackup {
     for (auto& b : noise) b = static_cast<std::uint8_t>(rng());
     REQUIRE(lease->drive().write(noise).ok());
     REQUIRE(lease->drive().write_filemarks(1).ok());
-    REQUIRE(pools::unload_cartridge(app->library(), *lease).ok());
+    REQUIRE(library::unload_cartridge(app->library(), *lease).ok());
   }
 };
 
@@ -274,7 +275,7 @@ TEST_CASE("a full pool: the operator is asked by pool name, other pools' and for
     if (brought >= 3) return false;
     std::string bc = "NEW00" + std::to_string(++brought) + "L9";
     if (!f.app->sim().operator_insert(config.first_mailslot, bc).ok()) return false;
-    if (!pools::import_mailslots(f.app->drives()).ok()) return false;
+    if (!library::import_mailslots(f.app->drives()).ok()) return false;
     return pools::read_labels(f.cat(), f.app->drives()).ok();   // the job holds one drive, this takes the other
   };
   auto r2 = f.run(helped);

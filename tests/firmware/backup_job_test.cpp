@@ -16,6 +16,7 @@
 #include "without_dac_override.hpp"
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
@@ -95,7 +96,7 @@ struct SimBackup {
     std::vector<fs::path> data_files;
     std::vector<std::uint8_t> buf(1 << 20);
     for (auto& bc : cartridges) {
-      REQUIRE(pools::load_cartridge(board->library(), *lease, bc).ok());
+      REQUIRE(library::load_cartridge(board->library(), *lease, bc).ok());
       REQUIRE(lease->drive().rewind().ok());
       REQUIRE(lease->drive().set_block_size(0).ok());
       for (int file = 0;; ++file) {
@@ -113,7 +114,7 @@ struct SimBackup {
         test::write_file(p, bytes);
         if (file > 0) data_files.push_back(p);  // file 0 is the label
       }
-      REQUIRE(pools::unload_cartridge(board->library(), *lease).ok());
+      REQUIRE(library::unload_cartridge(board->library(), *lease).ok());
     }
     // Group the data tape files into multi-volume chains: a file whose
     // first member is GNU's "GNUFileParts" continuation continues the one
@@ -370,7 +371,7 @@ std::set<std::size_t> data_block_lengths(SimBackup& f, const std::string& barcod
   std::set<std::size_t> lengths;
   auto lease = f.drives->reserve("test block sizes");
   REQUIRE(lease.ok());
-  REQUIRE(pools::load_cartridge(f.board->library(), *lease, barcode).ok());
+  REQUIRE(library::load_cartridge(f.board->library(), *lease, barcode).ok());
   REQUIRE(lease->drive().rewind().ok());
   REQUIRE(lease->drive().set_block_size(0).ok());
   std::vector<std::uint8_t> buf(2u << 20);
@@ -386,7 +387,7 @@ std::set<std::size_t> data_block_lengths(SimBackup& f, const std::string& barcod
     }
     if (eod || !any) break;
   }
-  REQUIRE(pools::unload_cartridge(f.board->library(), *lease).ok());
+  REQUIRE(library::unload_cartridge(f.board->library(), *lease).ok());
   return lengths;
 }
 
@@ -596,7 +597,7 @@ TEST_CASE("a full cartridge the catalog calls appendable is marked full, not wri
     // Fill A to its physical end after its end of data.
     auto lease = f.drives->reserve("test fill");
     REQUIRE(lease.ok());
-    REQUIRE(pools::load_cartridge(f.board->library(), *lease, a).ok());
+    REQUIRE(library::load_cartridge(f.board->library(), *lease, a).ok());
     REQUIRE(lease->drive().set_block_size(0).ok());
     REQUIRE(lease->drive().space(drivers::SpaceCode::end_of_data, 0).ok());
     std::vector<std::uint8_t> block(256 * 1024, 0);
@@ -609,7 +610,7 @@ TEST_CASE("a full cartridge the catalog calls appendable is marked full, not wri
       }
       REQUIRE(++written < 100);
     }
-    REQUIRE(pools::unload_cartridge(f.board->library(), *lease).ok());
+    REQUIRE(library::unload_cartridge(f.board->library(), *lease).ok());
   }
   auto ca = f.cat->cartridge(a);
   REQUIRE(ca.ok());

@@ -31,6 +31,7 @@
 #include "drivers/library.hpp"
 #include "drivers/media_changer.hpp"
 #include "drivers/tape_drive.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/format/sha256.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
@@ -330,7 +331,7 @@ inline void check_file_numbers(Appliance& a) {
     auto tfs = a.cat().tape_files_of_cartridge(c.barcode);
     REQUIRE(tfs.ok());
     if (tfs->empty()) continue;
-    REQUIRE(firmware::pools::load_cartridge(a.library(), *lease, c.barcode).ok());
+    REQUIRE(firmware::library::load_cartridge(a.library(), *lease, c.barcode).ok());
     for (auto& t : *tfs) {
       if (t.state != firmware::catalog::TapeFileState::closed) continue;
       INFO("cartridge " << c.barcode << " tape file " << t.file_number);
@@ -345,7 +346,7 @@ inline void check_file_numbers(Appliance& a) {
       CHECK(*pos == t.first_block);
     }
   }
-  REQUIRE(firmware::pools::unload_cartridge(a.library(), *lease).ok());
+  REQUIRE(firmware::library::unload_cartridge(a.library(), *lease).ok());
 }
 
 // Restores the committed copy of every file into `to` and compares it

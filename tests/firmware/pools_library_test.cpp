@@ -6,11 +6,13 @@
 #include "board/board.hpp"
 #include "catalog_fixture.hpp"
 #include "firmware/format/volume_label.hpp"
+#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
 
 using namespace tg::firmware::catalog;
 using namespace tg::firmware::catalog::testing;
 using namespace tg::firmware::pools;
+using namespace tg::firmware::library;
 using tg::firmware::format::MediumContent;
 using tg::Errc;
 
