@@ -201,11 +201,11 @@ Status SimLibrary::start() {
         }
       if (!e.barcode.empty()) TG_CHECK(e.drive->insert(e.barcode, true, ejected_.count(addr) == 0));
       else ejected_.erase(addr);
-      e.drive->set_ejected_observer([this, addr](bool ejected) {
+      e.drive->set_ejected_observer([this, addr = addr](bool ejected) {
         std::lock_guard g(state_mutex_);
         if (ejected ? ejected_.insert(addr).second : ejected_.erase(addr) > 0) (void)write_state_locked();
       });
-      e.drive->set_cleaned_observer([this, addr] {
+      e.drive->set_cleaned_observer([this, addr = addr] {
         std::lock_guard g(state_mutex_);
         if (cleaned_.insert(addr).second) (void)write_state_locked();
       });
