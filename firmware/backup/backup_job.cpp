@@ -29,25 +29,50 @@ std::string human_bytes(double b) {
   return buf;
 }
 
+Status commit_tail_in(catalog::Catalog& cat, const std::optional<CatalogRecorder::UnsyncedTail>& tail) {
+  if (!tail) return {};
+  auto r = cat.commit_pieces_through(tail->tape_file, tail->blocks);
+  if (!r) return std::move(r).error();
+  return {};
+}
+
 // The job's catalog copy: the last tape file of the job (docs/tape-format.md).
 // Written block by block; past early warning there is still room for it, and
 // on VOLUME OVERFLOW it goes whole onto the next cartridge.
+//
+// `tail` is the job's last data tape file when it was closed with a
+// buffered filemark: the tape did not stop, and the catalog copy streams on
+// behind it. The copy describes the tail's pieces as committed, and the
+// sync after the copy makes both durable at once (the drive writes in
+// order); only then are the tail's pieces committed in the catalog. So the
+// job costs no backhitch of its own, and a crash before that sync leaves
+// the tail uncommitted (the rerun writes those files again) and the copy,
+// if any of it reached the tape, without its filemark or whole member,
+// which rebuild rejects.
 Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std::int64_t job,
-                          const std::string& job_uuid, std::uint32_t block_size, JobContext& ctx) {
-  std::string exported = TG_TRY(catalog::export_job_catalog(cat, job));
-  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(exported.data()), exported.size());
-  std::string hash = format::sha256_hex(bytes);
-  std::string path = "tapegate-catalog/" + job_uuid + ".txt";
-  format::MemberMeta meta{.path = path,
-                          .size = exported.size(),
-                          .mtime = cat.clock().wall_seconds(),
-                          .sha256_hex = hash,
-                          .repository = "",
-                          .job = job_uuid,
-                          .group = "",
-                          .kind = "catalog"};
-  auto archive = TG_TRY(format::encode_single_member_archive(meta, bytes, block_size));
+                          const std::string& job_uuid, std::uint32_t block_size,
+                          std::optional<CatalogRecorder::UnsyncedTail> tail, JobContext& ctx) {
   for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string exported;
+    {
+      // The copy as the catalog will be once the tail is committed: the
+      // commit is made inside a transaction that is rolled back.
+      auto txn = TG_TRY(cat.begin());
+      TG_CHECK(commit_tail_in(cat, tail));
+      exported = TG_TRY(catalog::export_job_catalog(cat, job));
+      txn.rollback();
+    }
+    std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(exported.data()), exported.size());
+    const std::string path = "tapegate-catalog/" + job_uuid + ".txt", hash = format::sha256_hex(bytes);
+    format::MemberMeta meta{.path = path,
+                            .size = exported.size(),
+                            .mtime = cat.clock().wall_seconds(),
+                            .sha256_hex = hash,
+                            .repository = "",
+                            .job = job_uuid,
+                            .group = "",
+                            .kind = "catalog"};
+    auto archive = TG_TRY(format::encode_single_member_archive(meta, bytes, block_size));
     std::uint32_t number = session.take_file_number();
     auto tf = TG_TRY(cat.open_tape_file(catalog::TapeFileStart{.cartridge = session.barcode(),
                                                               .file_number = number,
@@ -65,8 +90,11 @@ Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std:
       if (!w) return std::move(w).error().with_context("writing the job catalog copy to " + session.barcode());
       ++blocks;
     }
+    // The job's one sync at its end (IMMED=0): the copy and the tail with it.
     auto fm = session.drive().write_filemarks(1);
     if (!fm) return std::move(fm).error().with_context("filemark after the job catalog copy on " + session.barcode());
+    TG_CHECK(commit_tail_in(cat, tail));
+    tail.reset();  // durable and committed: a copy on the next cartridge exports it as such
     TG_CHECK(cat.close_tape_file(tf.id, blocks));
     TG_CHECK(cat.note_written(session.barcode(), number, blocks * block_size));
     session.advance(blocks + 1);
@@ -281,6 +309,7 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   cfg.writer.tape_file_bytes = req.tape_file_bytes;
   cfg.writer.sync_bytes = req.sync_bytes;
   cfg.writer.sync_interval = req.sync_interval;
+  cfg.writer.sync_at_end = false;  // the catalog copy's sync covers the last tape file
   cfg.ring_bytes = req.ring_bytes;
   auto streamed = pipeline::run_backup_stream(cfg, table, recorder.sink(), recorder);
   sum.files_written = recorder.files_written();
@@ -293,9 +322,16 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
     if (!u) ctx.log(LogLevel::error, "unloading after the failed job: " + u.error().message);
     return fail(std::move(e));
   }
-  if (Status s = write_catalog_copy(cat, session, job.id, job.uuid, block_size, ctx); !s) {
+  const auto tail = recorder.unsynced_tail();
+  if (Status s = write_catalog_copy(cat, session, job.id, job.uuid, block_size, tail, ctx); !s) {
+    const std::string barcode = session.barcode();
     (void)session.finish();
-    return fail(std::move(s).error());
+    Error e = std::move(s).error();
+    if (tail && tail->files > 0)
+      return fail(std::move(e).with_context("the last " + std::to_string(tail->files) + " files written to " +
+                                    barcode + " were not confirmed by the drive and are not recorded "
+                                    "as on tape (the rerun writes them again)"));
+    return fail(std::move(e));
   }
   ++sum.tape_files;
   sum.cartridges = session.used();

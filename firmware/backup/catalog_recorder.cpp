@@ -137,11 +137,15 @@ Status CatalogRecorder::durable(std::uint64_t blocks) {
   // commit in one transaction.
   TG_CHECK(write_pending(blocks));
   tape_file_blocks_ = blocks;
+  files_at_sync_ = files_written_;
   return {};
 }
 
 Status CatalogRecorder::tape_file_closed(std::uint64_t blocks) {
   TG_CHECK(write_pending());
+  // Closed by a buffered filemark (no durable() for its last blocks).
+  if (blocks > tape_file_blocks_)
+    unsynced_ = UnsyncedTail{.tape_file = tape_file_, .blocks = blocks, .files = files_written_ - files_at_sync_};
   TG_CHECK(cat_.close_tape_file(tape_file_, blocks));
   TG_CHECK(cat_.note_written(session_.barcode(), file_number_, blocks * block_size_));
   session_.advance(blocks + 1);  // the blocks and the filemark

@@ -52,6 +52,15 @@ class CatalogRecorder final : public pipeline::StreamEvents {
   std::uint64_t files_written() const { return files_written_; }
   std::uint64_t bytes_written() const { return bytes_written_; }
   std::uint64_t tape_files() const { return tape_files_; }
+  // The last tape file when the writer closed it without a sync
+  // (WriterConfig::sync_at_end false): its pieces through `blocks` are
+  // committed by the job after the sync that follows its catalog copy.
+  struct UnsyncedTail {
+    std::int64_t tape_file = 0;
+    std::uint64_t blocks = 0;
+    std::uint64_t files = 0;  // files finished in it since the last sync
+  };
+  std::optional<UnsyncedTail> unsynced_tail() const { return unsynced_; }
   // Members whose last attempt failed (path, reason), after the stream.
   std::vector<FileFailure> failures() const;
 
@@ -79,6 +88,8 @@ class CatalogRecorder final : public pipeline::StreamEvents {
   std::int64_t tape_file_ = 0;
   std::uint32_t file_number_ = 0;
   std::uint64_t tape_file_blocks_ = 0;
+  std::uint64_t files_at_sync_ = 0;  // files_written_ at the last durable()
+  std::optional<UnsyncedTail> unsynced_;
   std::uint64_t files_written_ = 0, bytes_written_ = 0, tape_files_ = 0;
   std::uint64_t bytes_total_, files_total_;
   std::uint32_t block_size_;

@@ -17,6 +17,10 @@ class BlockSink {
   virtual Result<drivers::WriteStatus> write_block(std::span<const std::uint8_t> block) = 0;
   // count 0 = flush the drive's buffer (IMMED=0): returns once it is on tape.
   virtual Result<drivers::WriteStatus> write_filemarks(std::uint32_t count) = 0;
+  // IMMED=1: the filemarks join the drive's buffer and the tape keeps
+  // moving; nothing before them is known to be on tape until the next
+  // sync. A sink without a buffer has nothing to defer.
+  virtual Result<drivers::WriteStatus> write_filemarks_buffered(std::uint32_t count) { return write_filemarks(count); }
 };
 
 class TapeDriveSink final : public BlockSink {
@@ -27,6 +31,9 @@ class TapeDriveSink final : public BlockSink {
   }
   Result<drivers::WriteStatus> write_filemarks(std::uint32_t count) override {
     return drive_.write_filemarks(count);
+  }
+  Result<drivers::WriteStatus> write_filemarks_buffered(std::uint32_t count) override {
+    return drive_.write_filemarks_buffered(count);
   }
   drivers::TapeDrive& drive() { return drive_; }
 

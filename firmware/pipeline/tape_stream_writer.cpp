@@ -144,7 +144,7 @@ Status TapeStreamWriter::flush() {
 // Closes the tape file at the current stream position, which is a member
 // boundary: staged bytes, then two zero records (POSIX end-of-archive),
 // zero padding to the block, one filemark.
-Status TapeStreamWriter::close_at_boundary() {
+Status TapeStreamWriter::close_at_boundary(bool end_of_stream) {
   if (!tf_open_) return {};
   std::uint64_t volumes = stats_.volumes;
   struct Closing {
@@ -177,9 +177,22 @@ Status TapeStreamWriter::close_at_boundary() {
       }
     }
   }
-  if (!TG_TRY(write_filemarks(1))) return {};
+  // The stream's last tape file, when the caller syncs after its own next
+  // write: no stop here. Not at early warning: the cartridge change that
+  // follows unloads, so the file must be committed before it.
+  const bool defer = end_of_stream && !cfg_.sync_at_end && !early_warning_;
+  if (!TG_TRY(write_filemarks(1, defer))) return {};
   bytes_since_flush_ = 0;
   pending_flush_ = false;
+  if (defer && early_warning_) {
+    // The buffered filemark itself reached early warning: sync after all.
+    if (!TG_TRY(write_filemarks(0))) return {};
+  } else if (defer) {
+    stats_.unsynced_blocks = tf_blocks_;
+    TG_CHECK(events_.tape_file_closed(tf_blocks_));
+    tf_open_ = false;
+    return {};
+  }
   TG_CHECK(mark_durable());
   TG_CHECK(events_.tape_file_closed(tf_blocks_));
   tf_open_ = false;
@@ -208,8 +221,8 @@ Status TapeStreamWriter::next_volume(VolumeEnd why, const Error* cause) {
 // WRITE FILEMARKS(count): count 0 is a flush. A medium error or overflow
 // here loses the cartridge's unsynced data: everything uncommitted is
 // written again elsewhere.
-Result<bool> TapeStreamWriter::write_filemarks(std::uint32_t count) {
-  auto r = sink_->write_filemarks(count);
+Result<bool> TapeStreamWriter::write_filemarks(std::uint32_t count, bool buffered) {
+  auto r = buffered ? sink_->write_filemarks_buffered(count) : sink_->write_filemarks(count);
   if (!r) {
     if (r.error().code == Errc::medium_error || r.error().code == Errc::volume_overflow) {
       TG_CHECK(on_medium_error(r.error()));
@@ -445,8 +458,8 @@ Status TapeStreamWriter::run() {
       if (ended()) {
         // End of stream: close the last tape file. A medium error here
         // requeues members; then the framer has more and we go on.
-        Status c = close_at_boundary();
-        while (c && tf_open_ && ended()) c = close_at_boundary();
+        Status c = close_at_boundary(true);
+        while (c && tf_open_ && ended()) c = close_at_boundary(true);
         if (!c) return fail(std::move(c).error());
         if (ended()) {
           maybe_progress(true);

@@ -91,6 +91,12 @@ struct WriterConfig {
   std::uint64_t sync_bytes = kDefaultSyncBytes;
   std::chrono::seconds sync_interval = kDefaultSyncInterval;
   std::chrono::milliseconds progress_interval{250};
+  // false: the stream's last tape file ends with a buffered filemark
+  // (IMMED=1) and is not reported durable; the caller's next write follows
+  // without a stop and its sync covers both (the backup job's catalog copy,
+  // docs/tape-format.md). Its blocks are in WriterStats::unsynced_blocks.
+  // At early warning the writer syncs anyway: a cartridge change follows.
+  bool sync_at_end = true;
 };
 
 struct WriterStats {
@@ -98,6 +104,7 @@ struct WriterStats {
   std::uint64_t volumes = 1, early_warnings = 0, overflows = 0, medium_errors = 0;
   std::uint64_t staged_blocks = 0;   // blocks that went through the staging buffer
   std::uint64_t manifests = 0;       // checksum manifests written
+  std::uint64_t unsynced_blocks = 0; // sync_at_end false: blocks of the last tape file not yet synced
   std::uint64_t requeued = 0;
   // How cartridge changes were cut (docs/tape-format.md).
   std::uint64_t cuts_in_data = 0;      // continuation on the next cartridge
@@ -121,12 +128,12 @@ class TapeStreamWriter {
   Status write_block(std::span<const std::uint8_t> block, bool staged);
   Status after_block();
   Status open_tape_file_if_needed();
-  Status close_at_boundary();
+  Status close_at_boundary(bool end_of_stream = false);
   Status flush();
   Status switch_volume(const CutPoint& cut);
   Status next_volume(VolumeEnd why, const Error* cause);
   // false: a medium error or overflow took the cartridge (already handled).
-  Result<bool> write_filemarks(std::uint32_t count);
+  Result<bool> write_filemarks(std::uint32_t count, bool buffered = false);
   Status on_overflow(const Error& e);
   Status on_medium_error(const Error& e);
   Status stop_cleanly();

@@ -83,7 +83,9 @@ TEST_CASE("backup --json: numbers as numbers, a drives array, backhitches from t
     CHECK(d[key].is_number());
   }
   CHECK(d["bytes_written"].number() == j["bytes_written"].number());
-  CHECK(j["backhitches"].number() - j["drive_stalls"].number() == 1);
+  // No stop in a small job: the data's last filemark is buffered and the
+  // catalog copy's filemark is the one sync (docs/tape-format.md).
+  CHECK(j["backhitches"].number() - j["drive_stalls"].number() == 0);
 
   // `job status` of the finished job shows the same figures, as numbers.
   auto list = test::parse_json(b.run({"job", "list", "--json"}).output);

@@ -33,7 +33,7 @@ class TestCartridge final : public firmware::pipeline::BlockSink {
   TestTapeLimits limits;
   std::vector<std::vector<std::uint8_t>> files;  // closed tape files (concatenated blocks)
   std::vector<std::uint8_t> current;
-  std::size_t blocks = 0, flushes = 0;
+  std::size_t blocks = 0, flushes = 0, buffered_filemarks = 0;
   bool failed = false;
 
   Result<drivers::WriteStatus> write_block(std::span<const std::uint8_t> b) override {
@@ -53,6 +53,10 @@ class TestCartridge final : public firmware::pipeline::BlockSink {
       current.clear();
     }
     return drivers::WriteStatus{.early_warning = blocks >= limits.early_warning_after};
+  }
+  Result<drivers::WriteStatus> write_filemarks_buffered(std::uint32_t count) override {
+    buffered_filemarks += count;
+    return write_filemarks(count);
   }
 };
 

@@ -357,6 +357,50 @@ TEST_CASE("sync_bytes: a flush after the files once that much was written, none 
   }
 }
 
+// The backup job's catalog copy follows the stream at once, and its sync
+// covers the stream's last tape file too: that file ends with a buffered
+// filemark, no stop, and is not reported durable.
+TEST_CASE("sync_at_end false: the last tape file ends with a buffered filemark and waits for the caller's sync") {
+  StreamFixture fx;
+  add_mixed_files(fx);
+  auto t = fx.table();
+  test::RecordingEvents ev(std::vector<test::TestTapeLimits>{test::TestTapeLimits{}});
+  StreamConfig c = small_config();
+  c.writer.sync_at_end = false;
+  auto r = run_backup_stream(c, *t, ev.first(), ev);
+  REQUIRE(r.ok());
+  REQUIRE(ev.volumes.size() == 1);
+  const auto& cart = *ev.volumes[0];
+  CHECK(cart.flushes == 0);
+  CHECK(cart.buffered_filemarks == 1);
+  REQUIRE(cart.files.size() == 1);
+  CHECK(ev.tape_files_closed == 1);
+  CHECK(r->writer.unsynced_blocks == cart.blocks);
+  CHECK(r->writer.unsynced_blocks > 0);
+  CHECK(ev.durable_calls.empty());  // the sparse-sync defaults never fired on 300 KB
+  verify_events(*t, fx.files.size(), ev);
+  verify_with_gnu_tar(fx, ev, false);
+}
+
+TEST_CASE("sync_at_end false at early warning: the last tape file is synced, a cartridge change follows") {
+  StreamFixture fx;
+  add_mixed_files(fx);
+  auto t = fx.table();
+  // Early warning on the stream's last block (about 19 blocks of 16 KiB).
+  test::RecordingEvents ev(std::vector<test::TestTapeLimits>{test::TestTapeLimits{.early_warning_after = 10}});
+  StreamConfig c = small_config();
+  c.writer.sync_at_end = false;
+  auto r = run_backup_stream(c, *t, ev.first(), ev);
+  REQUIRE(r.ok());
+  REQUIRE(ev.volumes.size() >= 2);
+  // Whatever ended the stream, nothing on a cartridge that was changed
+  // is left unsynced: only the last cartridge's last file may be.
+  for (std::size_t v = 0; v + 1 < ev.volumes.size(); ++v) CHECK(ev.volumes[v]->buffered_filemarks == 0);
+  CHECK(r->writer.unsynced_blocks <= ev.volumes.back()->blocks);
+  verify_events(*t, fx.files.size(), ev);
+  verify_with_gnu_tar(fx, ev, false);
+}
+
 TEST_CASE("a file that changes while it is copied is never committed and is retried once") {
   StreamFixture fx;
   add_mixed_files(fx);
