@@ -4,19 +4,12 @@
 #include <sstream>
 
 #include "board/sim/atomic_file.hpp"
+#include "hal/hex.hpp"
 
 namespace tg::sim {
 namespace {
 
-std::string to_hex(const std::vector<std::uint8_t>& b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (auto v : b) {
-    s += digits[v >> 4];
-    s += digits[v & 15];
-  }
-  return s;
-}
+std::string to_hex(const std::vector<std::uint8_t>& b) { return hal::hex_bytes(b); }
 
 bool from_hex(const std::string& s, std::vector<std::uint8_t>& out) {
   if (s.size() % 2) return false;

@@ -1,6 +1,7 @@
 #include "drivers/iscsi/connect_error.hpp"
 
 #include "drivers/iscsi/iscsi_url.hpp"
+#include "hal/hex.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -82,13 +83,7 @@ Error connect_error(const ConnectDiagnosis& d, const std::string& where, bool ch
                    where + ": authorization failure: the target does not allow this initiator to log in");
     case ConnectFailure::target_error:
       return Error(Errc::transport_error, where + ": the target could not accept the login (status 0x" +
-                                              [&] {
-                                                static const char* hex = "0123456789abcdef";
-                                                const int s = d.login_status.value_or(0);
-                                                std::string h;
-                                                for (int sh = 12; sh >= 0; sh -= 4) h += hex[(s >> sh) & 0xF];
-                                                return h;
-                                              }() + ")");
+                                              hal::hex_value(static_cast<std::uint16_t>(d.login_status.value_or(0)), 4).substr(2) + ")");
     case ConnectFailure::other:
       break;
   }

@@ -12,16 +12,14 @@
 
 #include "drivers/iscsi/connect_error.hpp"
 #include "drivers/iscsi/raw_sense.hpp"
+#include "hal/hex.hpp"
 
 namespace tg::drivers::iscsi {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string hex2(unsigned v) {
-  static const char* d = "0123456789ABCDEF";
-  return std::string("0x") + d[(v >> 4) & 0xF] + d[v & 0xF];
-}
+std::string hex2(unsigned v) { return hal::hex_value(v & 0xFF, 2, true); }
 
 std::string seconds_text(std::chrono::milliseconds ms) {
   const auto s = ms.count() / 1000, tenths = (ms.count() % 1000) / 100;

@@ -1,4 +1,5 @@
 #include "drivers/sg/sg_io.hpp"
+#include "hal/hex.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -8,16 +9,7 @@
 namespace tg::sg {
 namespace {
 
-std::string hex(unsigned v) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), digits[v & 0xF]);
-    v >>= 4;
-  } while (v != 0);
-  if (s.size() < 2) s.insert(s.begin(), '0');
-  return "0x" + s;
-}
+std::string hex(unsigned v) { return hal::hex_value(v); }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "drivers/usb/bot_protocol.hpp"
+#include "hal/hex.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,11 +25,7 @@ std::string outcome_text(const UsbTransfer& t) {
 }
 
 std::string hex_opcode(std::span<const std::uint8_t> cdb) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string s = "opcode 0x";
-  s += digits[cdb[0] >> 4];
-  s += digits[cdb[0] & 0xF];
-  return s;
+  return "opcode " + hal::hex_value(cdb[0], 2, true);
 }
 
 }  // namespace

@@ -13,21 +13,10 @@
 #include "firmware/pipeline/backup_stream.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 #include "firmware/repository/repository_scan.hpp"
+#include "hal/human_bytes.hpp"
 
 namespace tg::firmware::backup {
 namespace {
-
-std::string human_bytes(double b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (b >= 1024 && u < 4) {
-    b /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", b, units[u]);
-  return buf;
-}
 
 Status commit_tail_in(catalog::Catalog& cat, const std::optional<CatalogRecorder::UnsyncedTail>& tail) {
   if (!tail) return {};
@@ -159,10 +148,10 @@ std::string BackupSummary::text() const {
                 "file(s), block %u; %.1f s, %s/s average; drive stalls %llu, backhitches %s (writer waited %.2f s "
                 "for data)",
                 static_cast<long long>(job), static_cast<unsigned long long>(files_written),
-                human_bytes(static_cast<double>(bytes_written)).c_str(),
+                hal::human_bytes(bytes_written).c_str(),
                 static_cast<unsigned long long>(files_already_on_tape), failures.size(), cartridges.size(),
                 static_cast<unsigned long long>(tape_files), block_size, seconds,
-                human_bytes(average_bytes_per_s).c_str(), static_cast<unsigned long long>(drive_stalls),
+                hal::human_bytes(static_cast<std::uint64_t>(average_bytes_per_s)).c_str(), static_cast<unsigned long long>(drive_stalls),
                 backhitches ? std::to_string(*backhitches).c_str() : "not available", stalled_seconds);
   std::string s = buf;
   if (!complete()) s += "; backup INCOMPLETE: " + std::to_string(failures.size()) + " path(s) not backed up";

@@ -11,12 +11,11 @@
 #include "firmware/catalog/catalog_rows.hpp"
 #include "firmware/format/sha256.hpp"
 #include "firmware/format/tape_limits.hpp"
+#include "hal/hex.hpp"
 
 namespace tg::firmware::catalog {
 
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
 
 // Tabs separate fields and newlines records, so those (and '%' itself and
 // every other control byte) are written as %XX.
@@ -26,8 +25,7 @@ std::string esc(std::string_view s) {
     auto u = static_cast<unsigned char>(ch);
     if (u < 0x20 || u == 0x7f || ch == '%') {
       out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
+      hal::append_hex(out, u);
     } else {
       out += ch;
     }

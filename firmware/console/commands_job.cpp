@@ -1,4 +1,5 @@
 // job list|status|cancel|watch|continue, and saved jobs: job create|saved|delete|run.
+#include <algorithm>
 #include <ctime>
 
 #include "firmware/console/command_context.hpp"
@@ -40,7 +41,11 @@ void describe_job(Reply& r, const service::JobInfo& j) {
     r.field("phase", std::string(p.phase.view()));
     r.field("bytes_done", static_cast<std::int64_t>(p.bytes_done)).field("bytes_total", static_cast<std::int64_t>(p.bytes_total));
     r.field("files_done", static_cast<std::int64_t>(p.files_done)).field("files_total", static_cast<std::int64_t>(p.files_total));
-    r.field("rate_mb_per_s", p.rate_bytes_per_s / 1e6).field("eta_seconds", p.eta_seconds >= 0 ? Cell(p.eta_seconds) : Cell{});
+    // A rate and an ETA only while the job moves data: not while it waits
+    // for an operator or a drive, not once it ended.
+    const bool moving = j.state == service::JobState::running;
+    r.field("rate_mb_per_s", moving ? p.rate_bytes_per_s / 1e6 : 0.0)
+        .field("eta_seconds", moving && p.eta_seconds >= 0 ? Cell(p.eta_seconds) : Cell{});
     r.field("cartridge", cell_or_none(std::string(p.cartridge.view()))).field("drive", cell_or_none(std::string(p.drive.view())));
     r.field("streaming", p.streaming).field("stalls", static_cast<std::int64_t>(p.stalls));
     r.field("cartridges_used", std::int64_t{p.cartridges_used});
@@ -69,7 +74,9 @@ Result<Reply> job_status(CommandContext& c) {
   if (j.state == service::JobState::succeeded || j.summary.failed) {
     for (auto& f : j.summary.fields) r.fields.push_back(f);
     for (auto& t : j.summary.tables) r.tables.push_back(t);
-    for (auto& n : j.summary.notes) r.notes.push_back(n);
+    // The summary line is also the job's last log line: shown once.
+    for (auto& n : j.summary.notes)
+      if (std::find(r.notes.begin(), r.notes.end(), n) == r.notes.end()) r.notes.push_back(n);
   }
   return r;
 }

@@ -19,6 +19,21 @@ Cell exception_cell(const drivers::ElementStatus& e) {
   return scsi::asc_text(e.asc, e.ascq);
 }
 
+// A drive that did not answer TEST UNIT READY, in the words of the status
+// table; the sense stays in the message of the command that needs the drive.
+std::string drive_state(const Error& e, bool changer_sees_cartridge) {
+  if (e.code != Errc::not_ready) return "error: " + e.message;
+  if (e.asc == 0x3A) return changer_sees_cartridge ? "ejected" : "empty";
+  if (e.asc == 0x04 && e.ascq == 0x01) return "becoming ready (loading or positioning)";
+  if (e.asc == 0x04 && e.ascq == 0x07) return "busy (an operation is in progress)";
+  if (e.asc == 0x30 && e.ascq == 0x03) return "cleaning";
+  if (e.asc == 0x04 && (e.ascq == 0x02 || e.ascq == 0x03)) return "not ready: waits for a load or an operator";
+  const std::string why = e.asc || e.ascq ? scsi::asc_text(e.asc, e.ascq) : std::string("no reason given");
+  std::string lower;
+  for (char ch : why) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  return "not ready: " + lower;
+}
+
 Result<Reply> inventory(CommandContext& c) {
   auto* lib = TG_TRY(c.library());
   auto inv = TG_TRY(read_inventory(c.app, *lib));
@@ -86,7 +101,7 @@ Result<Reply> status(CommandContext& c) {
     (void)library::absorb_attentions(*d.drive, library::AttentionLimit::drive_events);
     auto tur = d.drive->test_unit_ready();
     Cell density, block, wp;
-    std::string state = tur ? "idle" : tur.error().message;
+    std::string state = tur ? "idle" : drive_state(tur.error(), cart.index() != 0);
     if (tur) {
       if (auto m = d.drive->medium_info(); m && m->present) {
         density = m->density_name.empty() ? "code " + std::to_string(m->density_code) : m->density_name;
@@ -94,9 +109,7 @@ Result<Reply> status(CommandContext& c) {
         wp = m->write_protected;
         if (m->worm) state = "idle (WORM)";
       }
-    } else if (tur.error().code == Errc::not_ready && !cart.index()) {
-      state = "empty";
-    } else if (tur.error().code == Errc::not_ready && tur.error().asc == 0x3A) {
+    } else if (state == "ejected") {
       // A cartridge the changer sees in the drive that the drive does not
       // hold threaded: ejected (drive eject), waiting to be loaded or put away.
       state = "ejected: 'load <barcode> " + name + "' threads it again, 'unload " + name + "' puts it back in a slot";

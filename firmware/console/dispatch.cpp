@@ -23,20 +23,6 @@ Status CommandContext::confirm_destructive(const std::string& what) {
   return Error(Errc::invalid_argument, "'" + req.spec->name + "' would " + what + "; add --force to confirm");
 }
 
-std::string human_bytes(std::uint64_t b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = static_cast<double>(b);
-  int u = 0;
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
-  return buf;
-}
-
 std::string progress_line(const service::JobInfo& j) {
   std::string s = "job " + std::to_string(j.id) + " (" + j.name + "): " + service::job_state_name(j.state);
   if (j.state == service::JobState::waiting_for_operator) return s + ": " + j.operator_request;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "firmware/console/command_context.hpp"
+#include "hal/human_bytes.hpp"
 
 namespace tg::firmware::console {
 
@@ -23,6 +24,6 @@ Outcome execute_line(const CommandTable& table, Appliance& app, Interaction& io,
 
 // "job 3 (erase drive0): 1.2 GiB of 4.0 GiB (30%), 120.5 MB/s, ETA 0:12:03, TP0001L9 in drive0"
 std::string progress_line(const service::JobInfo& job);
-std::string human_bytes(std::uint64_t bytes);
+using hal::human_bytes;  // hal/human_bytes.hpp: the one byte-count formatter
 
 }  // namespace tg::firmware::console

@@ -1,4 +1,5 @@
 #include "firmware/console/escape.hpp"
+#include "hal/hex.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -7,10 +8,8 @@ namespace tg::firmware::console {
 namespace {
 
 void append_hex_byte(std::string& out, unsigned char b) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out += "\\x";
-  out += kHex[b >> 4];
-  out += kHex[b & 15];
+  hal::append_hex(out, b);
 }
 
 // C0 controls, DEL, and the C1 controls U+0080..U+009F (which some

@@ -1,4 +1,5 @@
 #include "firmware/format/sha256.hpp"
+#include "hal/hex.hpp"
 
 #include <openssl/evp.h>
 
@@ -29,10 +30,9 @@ void Sha256::finish_hex(std::span<char, 64> out) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_->md, digest, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
   for (unsigned i = 0; i < 32; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0x0f];
+    out[2 * i] = hal::kHexDigits[digest[i] >> 4];
+    out[2 * i + 1] = hal::kHexDigits[digest[i] & 0x0f];
   }
   reset();
 }

@@ -1,0 +1,40 @@
+#pragma once
+// Hexadecimal text for people and files: sense and status values in error
+// messages, byte dumps, escapes, digests. The one digit table.
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace tg::hal {
+
+inline constexpr char kHexDigits[] = "0123456789abcdef";
+inline constexpr char kHexDigitsUpper[] = "0123456789ABCDEF";
+
+// Two digits per byte, appended.
+inline void append_hex(std::string& out, std::uint8_t b, bool upper = false) {
+  const char* d = upper ? kHexDigitsUpper : kHexDigits;
+  out += d[b >> 4];
+  out += d[b & 0xF];
+}
+
+// "00ff1a...": every byte as two lowercase digits.
+inline std::string hex_bytes(std::span<const std::uint8_t> bytes) {
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (auto b : bytes) append_hex(s, b);
+  return s;
+}
+
+// "0x0a", "0x1f2e": a value with at least min_digits digits.
+inline std::string hex_value(std::uint64_t v, unsigned min_digits = 2, bool upper = false) {
+  const char* d = upper ? kHexDigitsUpper : kHexDigits;
+  std::string s;
+  do {
+    s.insert(s.begin(), d[v & 0xF]);
+    v >>= 4;
+  } while (v != 0);
+  while (s.size() < min_digits) s.insert(s.begin(), '0');
+  return "0x" + s;
+}
+
+}  // namespace tg::hal
