@@ -2,8 +2,11 @@
 // Hexadecimal text for people and files: sense and status values in error
 // messages, byte dumps, escapes, digests. The one digit table.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace tg::hal {
 
@@ -23,6 +26,26 @@ inline std::string hex_bytes(std::span<const std::uint8_t> bytes) {
   s.reserve(bytes.size() * 2);
   for (auto b : bytes) append_hex(s, b);
   return s;
+}
+
+// The bytes of "00ff1a..." (either case); nullopt for an odd length or any
+// character that is not a hex digit.
+inline std::optional<std::vector<std::uint8_t>> parse_hex_bytes(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int hi = digit(text[i]), lo = digit(text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  }
+  return out;
 }
 
 // "0x0a", "0x1f2e": a value with at least min_digits digits.

@@ -15,6 +15,7 @@ struct StoragePaths {
   std::filesystem::path jobs() const { return root / "jobs"; }     // saved job definitions
   std::filesystem::path log() const { return root / "log"; }       // event log
   std::filesystem::path run() const { return root / "run"; }       // sockets, pid files
+  std::filesystem::path users() const { return root / "users"; }   // web/API users and their password hashes
 
   // Creates the directories (mode 0700: cartridges and catalog are private).
   Status ensure() const;

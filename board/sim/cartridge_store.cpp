@@ -3,7 +3,7 @@
 #include <charconv>
 #include <sstream>
 
-#include "board/sim/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 #include "hal/hex.hpp"
 
 namespace tg::sim {
@@ -12,14 +12,9 @@ namespace {
 std::string to_hex(const std::vector<std::uint8_t>& b) { return hal::hex_bytes(b); }
 
 bool from_hex(const std::string& s, std::vector<std::uint8_t>& out) {
-  if (s.size() % 2) return false;
-  out.clear();
-  for (std::size_t i = 0; i < s.size(); i += 2) {
-    unsigned v = 0;
-    auto r = std::from_chars(s.data() + i, s.data() + i + 2, v, 16);
-    if (r.ec != std::errc() || r.ptr != s.data() + i + 2) return false;
-    out.push_back(static_cast<std::uint8_t>(v));
-  }
+  auto bytes = hal::parse_hex_bytes(s);
+  if (!bytes) return false;
+  out = std::move(*bytes);
   return true;
 }
 
@@ -78,7 +73,7 @@ Status CartridgeStore::load() {
   infos_.clear();
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
     if (entry.path().extension() != ".meta") continue;
-    std::string text = TG_TRY(read_small_file(entry.path()));
+    std::string text = TG_TRY(hal::read_small_file(entry.path()));
     CartridgeInfo info = TG_TRY(parse_meta(entry.path(), text));
     if (entry.path().stem().string() != info.barcode)
       return Error(Errc::parse_error, entry.path().string() + " holds barcode " + info.barcode + ", not its file name");
@@ -113,7 +108,7 @@ Status CartridgeStore::put(const CartridgeInfo& info) {
   for (const auto& [id, bytes] : info.host_attributes)
     s << "attr." << std::hex << id << std::dec << "=" << to_hex(bytes) << "\n";
   std::lock_guard g(mutex_);
-  TG_CHECK(write_file_atomic(dir_ / (info.barcode + ".meta"), s.str(), durable_));
+  TG_CHECK(hal::write_file_atomic(dir_ / (info.barcode + ".meta"), s.str(), durable_));
   infos_[info.barcode] = info;
   return {};
 }

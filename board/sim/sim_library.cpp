@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "board/sim/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 #include "board/sim/cartridge_store.hpp"
 #include "board/sim/changer_target.hpp"
 #include "board/sim/fault_book.hpp"
@@ -134,7 +134,7 @@ Status SimLibrary::start() {
   // free one.
   std::map<std::uint16_t, ElementContents> placed;
   const auto state_file = state_dir_ / "library.state";
-  auto text = read_small_file(state_file);
+  auto text = hal::read_small_file(state_file);
   if (text.ok()) {
     LibraryState st = TG_TRY(parse_library_state(*text, state_file.string()));
     outside_ = st.outside;
@@ -246,7 +246,7 @@ Status SimLibrary::write_state_locked() {
   st.outside = outside_;
   st.ejected = ejected_;
   st.cleaned = cleaned_;
-  return write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
+  return hal::write_file_atomic(state_dir_ / "library.state", format_library_state(st), config_.sync_on_flush);
 }
 
 Status SimLibrary::save_state() { return write_state(changer_->contents()); }

@@ -1,7 +1,6 @@
 # The simulated library: a SCSI target (SPC common, SSC drive, SMC changer)
 # with file-backed cartridges.
 target_sources(tapegate_board PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/atomic_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cartridge_medium.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cartridge_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/changer_target.cpp

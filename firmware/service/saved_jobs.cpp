@@ -1,5 +1,7 @@
 #include "firmware/service/saved_jobs.hpp"
 
+#include "hal/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -111,15 +113,9 @@ Status SavedJobStore::save(const SavedJob& job) const {
       return Error(Errc::invalid_argument, "saved job '" + job.name + "': bad option '" + k + "'");
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  auto tmp = dir_ / ("." + job.name + ".tmp");
-  std::string data = serialize(job);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(Errc::io_error, "cannot write " + tmp.string() + ": " + std::strerror(errno));
-  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return Error(Errc::io_error, "cannot write " + tmp.string());
-  std::filesystem::rename(tmp, path_for(job.name), ec);
-  if (ec) return Error(Errc::io_error, "cannot save job '" + job.name + "': " + ec.message());
+  if (ec) return Error(Errc::io_error, "cannot create " + dir_.string() + ": " + ec.message());
+  auto saved = hal::write_file_atomic(path_for(job.name), serialize(job));
+  if (!saved) return Error(Errc::io_error, "cannot save job '" + job.name + "': " + saved.error().message);
   return {};
 }
 

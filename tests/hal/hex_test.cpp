@@ -22,3 +22,14 @@ TEST_CASE("hex: values with a minimum width, byte dumps, appended bytes") {
   hal::append_hex(s, 0xc3, true);
   CHECK(s == "\\x1bC3");
 }
+
+TEST_CASE("hex: parsing bytes back, either case, refusing odd lengths and non-digits") {
+  CHECK(tg::hal::parse_hex_bytes("").value().empty());
+  CHECK(tg::hal::parse_hex_bytes("00ff1A").value() == std::vector<std::uint8_t>{0x00, 0xFF, 0x1A});
+  CHECK(tg::hal::hex_bytes(tg::hal::parse_hex_bytes("deadBEEF").value()) == "deadbeef");
+  CHECK_FALSE(tg::hal::parse_hex_bytes("abc"));
+  CHECK_FALSE(tg::hal::parse_hex_bytes("0g"));
+  CHECK_FALSE(tg::hal::parse_hex_bytes("+1"));
+  CHECK_FALSE(tg::hal::parse_hex_bytes(" 1"));
+  CHECK_FALSE(tg::hal::parse_hex_bytes("0x"));
+}

@@ -1,4 +1,4 @@
-#include "board/sim/atomic_file.hpp"
+#include "hal/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tg::sim {
+namespace tg::hal {
 
 Status write_file_atomic(const std::filesystem::path& path, const std::string& content, bool durable) {
   const auto tmp = std::filesystem::path(path.string() + ".tmp");
@@ -33,8 +33,21 @@ Status write_file_atomic(const std::filesystem::path& path, const std::string& c
     return e;
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return Error(Errc::io_error, "cannot rename " + tmp.string() + " to " + path.string() + ": " + std::strerror(errno));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto e = Error(Errc::io_error, "cannot rename " + tmp.string() + " to " + path.string() + ": " + std::strerror(errno));
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  if (!durable) return {};
+  // The rename itself is durable only once the directory is.
+  auto dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Error(Errc::io_error, "cannot open " + dir.string() + ": " + std::strerror(errno));
+  const int rc = ::fsync(dfd);
+  const int err = errno;
+  ::close(dfd);
+  if (rc != 0) return Error(Errc::io_error, "cannot sync " + dir.string() + ": " + std::strerror(err));
   return {};
 }
 
@@ -50,4 +63,4 @@ Result<std::string> read_small_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
-}  // namespace tg::sim
+}  // namespace tg::hal
