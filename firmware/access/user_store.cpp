@@ -55,9 +55,23 @@ Result<std::string> read_private_file(const std::filesystem::path& file) {
   return text;
 }
 
-Result<std::vector<User>> parse_users(const std::string& text, const std::filesystem::path& file) {
+}  // namespace
+
+Status check_user_name(std::string_view name) {
+  auto bad = [&](const std::string& why) {
+    return Error(Errc::invalid_argument, "user name '" + std::string(name.substr(0, 64)) + "' " + why);
+  };
+  if (name.empty() || name.size() > 32) return bad("must be 1 to 32 characters long");
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return bad("may hold only a-z, 0-9, '.', '_' and '-'");
+  if (name[0] == '.' || name[0] == '_' || name[0] == '-') return bad("must start with a letter or digit");
+  return {};
+}
+
+Result<std::vector<User>> parse_users_file(std::string_view text, const std::filesystem::path& file) {
   std::vector<User> users;
-  std::istringstream in(text);
+  std::istringstream in{std::string(text)};
   std::string line;
   for (std::size_t no = 1; std::getline(in, line); ++no) {
     const std::string where = "users file " + file.string() + " line " + std::to_string(no) + ": ";
@@ -82,20 +96,6 @@ Result<std::vector<User>> parse_users(const std::string& text, const std::filesy
   return users;
 }
 
-}  // namespace
-
-Status check_user_name(std::string_view name) {
-  auto bad = [&](const std::string& why) {
-    return Error(Errc::invalid_argument, "user name '" + std::string(name.substr(0, 64)) + "' " + why);
-  };
-  if (name.empty() || name.size() > 32) return bad("must be 1 to 32 characters long");
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-      return bad("may hold only a-z, 0-9, '.', '_' and '-'");
-  if (name[0] == '.' || name[0] == '_' || name[0] == '-') return bad("must start with a letter or digit");
-  return {};
-}
-
 UserStore::UserStore(std::filesystem::path file, std::uint32_t iterations)
     : file_(std::move(file)), iterations_(iterations) {}
 
@@ -103,7 +103,7 @@ Result<std::vector<User>> UserStore::load() const {
   auto text = read_private_file(file_);
   if (!text && text.error().code == Errc::not_found) return std::vector<User>{};
   if (!text) return std::move(text).error();
-  return parse_users(*text, file_);
+  return parse_users_file(*text, file_);
 }
 
 Status UserStore::save(const std::vector<User>& users) const {

@@ -27,6 +27,10 @@ struct User {
 // digit: safe in a file, a URL, a log line and HTTP Basic (which forbids ':').
 Status check_user_name(std::string_view name);
 
+// The users file's text -> its users, sorted by name. Every line is checked
+// (name, role, hash form, no name twice); errors name `file` and the line.
+Result<std::vector<User>> parse_users_file(std::string_view text, const std::filesystem::path& file);
+
 class UserStore {
  public:
   // iterations: the PBKDF2 work factor of passwords set from now on (tests

@@ -15,6 +15,7 @@ tg_fuzz_target(usb_spec LIBS tapegate_drivers)
 tg_fuzz_target(schedule LIBS tapegate_firmware)
 tg_fuzz_target(command_line LIBS tapegate_firmware)
 tg_fuzz_target(line_editor LIBS tapegate_firmware)
+tg_fuzz_target(users_file LIBS tapegate_firmware)
 # What transports hand up from devices.
 tg_fuzz_target(iscsi_raw_sense LIBS tapegate_drivers)
 tg_fuzz_target(usb_wrappers LIBS tapegate_drivers)
