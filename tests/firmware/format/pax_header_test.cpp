@@ -8,7 +8,7 @@
 #include "firmware/format/pax_header.hpp"
 #include "firmware/format/sha256.hpp"
 #include "firmware/format/tar_reader.hpp"
-#include "firmware/tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware::format;

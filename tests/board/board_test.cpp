@@ -5,7 +5,7 @@
 
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
-#include "sim_fixture.hpp"
+#include "board/sim/sim_fixture.hpp"
 
 using namespace tg;
 using namespace tg::test;

@@ -14,7 +14,7 @@
 
 #include <random>
 
-#include "fault_fixture.hpp"
+#include "firmware/fault_fixture.hpp"
 #include "firmware/library/cartridge_moves.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/format/volume_label.hpp"

@@ -9,7 +9,7 @@
 #include "firmware/service/job_manager.hpp"
 #include "firmware/service/saved_jobs.hpp"
 #include "firmware/service/schedule.hpp"
-#include "test_support.hpp"
+#include "firmware/console/test_support.hpp"
 
 using namespace tg;
 using namespace tg::firmware;

@@ -13,7 +13,7 @@
 #include "firmware/restore/restore_job.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
 #include "memory_tape.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg::firmware;
 using namespace tg::firmware::restore;

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "board/board.hpp"
-#include "catalog_fixture.hpp"
+#include "firmware/catalog/catalog_fixture.hpp"
 #include "firmware/format/volume_label.hpp"
 #include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_mount.hpp"

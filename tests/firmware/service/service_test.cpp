@@ -11,7 +11,7 @@
 #include <atomic>
 #include <thread>
 
-#include "bench.hpp"
+#include "firmware/console/bench.hpp"
 #include "firmware/service/service.hpp"
 
 using namespace tg;

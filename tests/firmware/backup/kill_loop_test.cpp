@@ -22,7 +22,7 @@
 #include <cstring>
 #include <optional>
 
-#include "fault_fixture.hpp"
+#include "firmware/fault_fixture.hpp"
 #include "firmware/backup/backup_job.hpp"
 
 using namespace tg;

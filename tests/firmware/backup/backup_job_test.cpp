@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "backup_test_tape.hpp"
+#include "firmware/pipeline/backup_test_tape.hpp"
 #include "without_dac_override.hpp"
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"

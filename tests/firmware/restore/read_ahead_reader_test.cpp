@@ -14,9 +14,9 @@
 
 #include "firmware/restore/read_ahead_reader.hpp"
 #include "memory_tape.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
-#include "counting_new.hpp"  // for the steady-state test at the end
+#include "firmware/counting_new.hpp"  // for the steady-state test at the end
 
 using namespace tg;
 using namespace tg::firmware::restore;

@@ -19,7 +19,7 @@
 #include "backup_test_tape.hpp"
 #include "firmware/pipeline/backup_stream.hpp"
 
-#include "counting_new.hpp"
+#include "firmware/counting_new.hpp"
 
 using namespace tg;
 using namespace tg::firmware::pipeline;

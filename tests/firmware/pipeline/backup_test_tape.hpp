@@ -17,7 +17,7 @@
 #include "firmware/format/sha256.hpp"
 #include "firmware/pipeline/block_sink.hpp"
 #include "firmware/pipeline/tape_stream_writer.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 namespace tg::test {
 

@@ -50,7 +50,7 @@ TEST_CASE("a backup that cannot read a directory exits non-zero and says it is i
 // `--json` carries measures as numbers (bytes, seconds, MB/s, counts), the
 // text form keeps them human; the per-drive figures come as an array. The
 // simulated drive's backhitches follow from the job's syncs alone (see
-// tests/firmware/backup_job_test.cpp): restarts = backhitches - stalls.
+// tests/firmware/backup/backup_job_test.cpp): restarts = backhitches - stalls.
 TEST_CASE("backup --json: numbers as numbers, a drives array, backhitches from the simulated drive", "[console][board][backup]") {
   test::Bench b("sim:drives=1,slots=4,mailslots=1,cartridges=2,cartridge-mb=64,sync=false,speed-mbps=400,backhitch-ms=1");
   const fs::path repo = b.tmp.path() / "repo";

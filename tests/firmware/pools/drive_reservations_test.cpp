@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "board/sim/sim_library.hpp"
-#include "bench.hpp"
+#include "firmware/console/bench.hpp"
 #include "firmware/console/tape_job.hpp"
 
 using namespace tg;

@@ -1,6 +1,6 @@
 // Media pools: cartridge allocation order and refusals, from catalog state
 // and the barcodes in the library (no drive needed).
-#include "catalog_fixture.hpp"
+#include "firmware/catalog/catalog_fixture.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
 #include "firmware/pools/media_pools.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "drivers/scsi/element_status.hpp"
-#include "scsi/element_status_builder.hpp"
+#include "drivers/scsi/element_status_builder.hpp"
 
 using namespace tg;
 using namespace tg::scsi;

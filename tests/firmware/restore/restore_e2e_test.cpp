@@ -22,7 +22,7 @@
 #include "firmware/restore/tape_dump.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
 #include "memory_tape.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware;

@@ -4,11 +4,11 @@
 // LOCATE, READ POSITION never knows, SPACE blocks counting filemarks) and
 // with READ POSITION alone missing.
 #include "board/board.hpp"
-#include "catalog_fixture.hpp"
+#include "firmware/catalog/catalog_fixture.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/library/cartridge_moves.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg::firmware::catalog;
 using namespace tg::firmware::catalog::testing;

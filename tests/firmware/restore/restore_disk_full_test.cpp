@@ -21,7 +21,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "fault_fixture.hpp"
+#include "firmware/fault_fixture.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/restore/restored_file.hpp"
 

@@ -15,7 +15,7 @@
 #include "drivers/scsi/report_luns.hpp"
 #include "drivers/scsi/sense.hpp"
 #include "drivers/scsi/tape_alert.hpp"
-#include "scsi/element_status_builder.hpp"
+#include "drivers/scsi/element_status_builder.hpp"
 
 using namespace tg;
 using namespace tg::scsi;
