@@ -1,6 +1,6 @@
 #pragma once
 // The one system call under the SG_IO transport, behind a seam so header
-// building and status mapping are tested against a fake (tests/sg/).
+// building and status mapping are tested against a fake (tests/drivers/sg/).
 #include <scsi/sg.h>
 
 #include <cstddef>

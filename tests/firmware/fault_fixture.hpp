@@ -38,8 +38,8 @@
 #include "firmware/pools/drive_reservations.hpp"
 #include "firmware/restore/restore_job.hpp"
 #include "hal/in_process_transport.hpp"
-#include "memory_tape.hpp"
-#include "tar_fixture.hpp"
+#include "firmware/restore/memory_tape.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 namespace tg::test {
 

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "console/test_support.hpp"
+#include "firmware/console/test_support.hpp"
 
 using namespace tg;
 

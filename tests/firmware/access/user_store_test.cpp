@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "console/test_support.hpp"
+#include "firmware/console/test_support.hpp"
 
 using namespace tg;
 using namespace tg::firmware::access;

@@ -1,5 +1,5 @@
 // sim insert / sim remove: the simulated operator at the mail slots.
-#include "console/bench.hpp"
+#include "firmware/console/bench.hpp"
 
 using namespace tg;
 using namespace tg::firmware::console;

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "console/bench.hpp"
+#include "firmware/console/bench.hpp"
 #include "firmware/access/user_store.hpp"
 
 using namespace tg;

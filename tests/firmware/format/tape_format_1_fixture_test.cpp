@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "console/bench.hpp"
+#include "firmware/console/bench.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/format/sha256.hpp"
-#include "../tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware;

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "console/bench.hpp"
+#include "firmware/console/bench.hpp"
 
 using namespace tg;
 using namespace tg::firmware::console;

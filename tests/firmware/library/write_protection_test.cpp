@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "board/board.hpp"
-#include "console/test_support.hpp"
+#include "firmware/console/test_support.hpp"
 #include "firmware/library/cartridge_moves.hpp"
 #include "firmware/library/write_protection.hpp"
 

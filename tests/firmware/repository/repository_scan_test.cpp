@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "firmware/repository/repository_scan.hpp"
-#include "firmware/tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 #include "without_dac_override.hpp"
 
 using namespace tg;

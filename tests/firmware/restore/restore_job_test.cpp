@@ -9,8 +9,8 @@
 #include "firmware/format/sha256.hpp"
 #include "firmware/restore/restore_job.hpp"
 #include "firmware/restore/tape_file_scanner.hpp"
-#include "firmware/memory_tape.hpp"
-#include "firmware/tar_fixture.hpp"
+#include "firmware/restore/memory_tape.hpp"
+#include "firmware/format/tar_fixture.hpp"
 #include "firmware/restore/file_stat_fixture.hpp"
 
 using namespace tg;

@@ -7,7 +7,7 @@
 
 #include "firmware/format/sha256.hpp"
 #include "firmware/restore/restored_file.hpp"
-#include "firmware/tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 #include "firmware/restore/file_stat_fixture.hpp"
 
 using namespace tg;

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "firmware/restore/target_directory.hpp"
-#include "firmware/tar_fixture.hpp"
+#include "firmware/format/tar_fixture.hpp"
 
 using namespace tg;
 using namespace tg::firmware::restore;

@@ -10,7 +10,7 @@
 #include <atomic>
 #include <vector>
 
-#include "console/test_support.hpp"
+#include "firmware/console/test_support.hpp"
 #include "firmware/service/client_sessions.hpp"
 
 using namespace tg;

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <string>
 
-#include "console/test_support.hpp"
+#include "firmware/console/test_support.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/service/control_socket.hpp"
 
