@@ -1,4 +1,5 @@
 // inventory, status, load, unload, move, import, export, reset.
+#include "drivers/scsi/asc.hpp"
 #include "drivers/scsi/sense.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
@@ -23,11 +24,14 @@ Cell exception_cell(const drivers::ElementStatus& e) {
 // table; the sense stays in the message of the command that needs the drive.
 std::string drive_state(const Error& e, bool changer_sees_cartridge) {
   if (e.code != Errc::not_ready) return "error: " + e.message;
-  if (e.asc == 0x3A) return changer_sees_cartridge ? "ejected" : "empty";
-  if (e.asc == 0x04 && e.ascq == 0x01) return "becoming ready (loading or positioning)";
-  if (e.asc == 0x04 && e.ascq == 0x07) return "busy (an operation is in progress)";
-  if (e.asc == 0x30 && e.ascq == 0x03) return "cleaning";
-  if (e.asc == 0x04 && (e.ascq == 0x02 || e.ascq == 0x03)) return "not ready: waits for a load or an operator";
+  namespace asc = scsi::asc;
+  const scsi::AscPair code = scsi::asc_of(e);
+  if (e.asc == asc::medium_not_present.asc) return changer_sees_cartridge ? "ejected" : "empty";  // any 3A/xx
+  if (code == asc::becoming_ready) return "becoming ready (loading or positioning)";
+  if (code == asc::operation_in_progress) return "busy (an operation is in progress)";
+  if (code == asc::cleaning_cartridge_installed) return "cleaning";
+  if (code == asc::initializing_command_required || code == asc::manual_intervention_required)
+    return "not ready: waits for a load or an operator";
   const std::string why = e.asc || e.ascq ? scsi::asc_text(e.asc, e.ascq) : std::string("no reason given");
   std::string lower;
   for (char ch : why) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);

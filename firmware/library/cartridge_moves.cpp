@@ -1,5 +1,6 @@
 #include "firmware/library/cartridge_moves.hpp"
 
+#include "drivers/scsi/asc.hpp"
 #include "firmware/library/drive_cleaning.hpp"
 #include "firmware/library/load_timeout.hpp"
 #include "firmware/library/unit_attention.hpp"
@@ -26,7 +27,8 @@ std::string where(const drivers::Library& lib, const drivers::ElementStatus& e) 
 // makes it ready, a LOAD does.
 bool unthreaded(const Status& tur) {
   return !tur && tur.error().code == Errc::not_ready &&
-         (tur.error().asc == 0x3A || (tur.error().asc == 0x04 && tur.error().ascq == 0x02));
+         (tur.error().asc == scsi::asc::medium_not_present.asc ||
+          scsi::asc_of(tur.error()) == scsi::asc::initializing_command_required);
 }
 
 }  // namespace
