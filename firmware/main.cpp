@@ -23,7 +23,7 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/console/saved_backup.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/service/control_socket.hpp"
 #include "firmware/service/service.hpp"
 #include "firmware/service/terminal_session.hpp"
@@ -105,7 +105,7 @@ class CliInteraction final : public console::Interaction {
 struct Runtime {
   std::unique_ptr<board::Board> board;
   std::unique_ptr<EventLog> log;
-  std::unique_ptr<pools::DriveReservations> drives;
+  std::unique_ptr<library::DriveReservations> drives;
   std::unique_ptr<service::JobManager> jobs;
   std::unique_ptr<service::SavedJobStore> saved;
   console::Appliance app;
@@ -120,7 +120,7 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
     rt.board = std::move(*b);
     paths = rt.board->paths();
     rt.app.library = &rt.board->library();
-    rt.drives = std::make_unique<pools::DriveReservations>(rt.board->library());
+    rt.drives = std::make_unique<library::DriveReservations>(rt.board->library());
     rt.app.drives = rt.drives.get();
     rt.app.board = {.name = rt.board->name(), .spec = drivers::iscsi::redact_secret(spec), .transports = rt.board->transport_descriptions(),
                     .auto_clean = rt.board->options().auto_clean, .block_size = rt.board->options().block_size};

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "drivers/library.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/log/event_log.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/service/job_manager.hpp"
 #include "firmware/service/saved_jobs.hpp"
 #include "hal/clock.hpp"
@@ -35,7 +35,7 @@ struct Appliance {
   drivers::Library* library = nullptr;  // null until a board is open
   // The one owner of the library's drives and of its changer's moves: set
   // with `library`; jobs and console commands reserve from it.
-  pools::DriveReservations* drives = nullptr;
+  library::DriveReservations* drives = nullptr;
   hal::StoragePaths paths;
   BoardInfo board;
   hal::Clock* clock = nullptr;

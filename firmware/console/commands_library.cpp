@@ -178,7 +178,7 @@ Result<Reply> move(CommandContext& c) {
     return Error(Errc::busy, to_l + " is not accessible");
   std::string what = from->barcode.empty() ? std::string("the cartridge") : from->barcode;
   // Drives involved are claimed so no job is using them while we move.
-  std::vector<pools::DriveLease> leases;
+  std::vector<library::DriveLease> leases;
   for (const auto* e : {from, to})
     if (e->type == ElementType::data_transfer)
       if (auto* d = lib->drive_by_element(e->address); d && d->drive) {
@@ -227,7 +227,7 @@ Result<Reply> export_cmd(CommandContext& c) {
   if (!e) return Error(Errc::not_found, "no cartridge with barcode " + barcode + " in library " + lib->name);
   if (e->type == ElementType::import_export)
     return Error(Errc::invalid_argument, barcode + " is already in " + element_label(*e, inv, *lib));
-  std::optional<pools::DriveLease> drive_lease;
+  std::optional<library::DriveLease> drive_lease;
   if (e->type == ElementType::data_transfer) {
     auto* d = lib->drive_by_element(e->address);
     if (!d || !d->drive) return Error(Errc::not_found, barcode + " is in a drive this board does not wire");
