@@ -286,6 +286,13 @@ int main(int argc, char** argv) {
   Runtime rt;
   bool needs_board = req.ok() && req->spec->needs_library;
   if (auto s = open_runtime(rt, *g, needs_board); !s) return fail(s.error(), g->json);
+  if (!needs_board && req.ok() && req->spec->name == "help") {
+    // Help needs no board, but lists the simulated operator's commands
+    // when the board is simulated. A board that cannot be read is not
+    // help's error: the commands that use it report it.
+    auto sim = board::is_simulated_board(g->board ? *g->board : default_board());
+    rt.app.board.simulated = sim.ok() && *sim;
+  }
   std::signal(SIGINT, on_sigint);
   CliInteraction io;
   auto outcome = console::execute_words(*table, rt.app, io, words);

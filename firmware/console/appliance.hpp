@@ -23,6 +23,10 @@ struct BoardInfo {
   std::vector<std::string> transports;  // one line each, for the banner
   bool auto_clean = false;              // clean when TapeAlert asks
   std::uint32_t block_size = 0;         // 0 = firmware default
+  // The board describes a simulated library. Read from the description
+  // when no library is open (one-shot `help`), so help lists the sim
+  // commands there as at the prompt; with a library, its hands decide.
+  bool simulated = false;
 };
 
 struct Appliance;
