@@ -44,4 +44,11 @@ class Board {
 Result<std::unique_ptr<Board>> open_board(const std::string& spec,
                                           const std::optional<std::filesystem::path>& state_override);
 
+// Whether `spec` describes a simulated library, read without opening it
+// (no state touched, no device reached): what `help` needs to list the
+// simulated operator's commands without a board. Errors as open_board's
+// for a spec that is none of the three kinds or a board file that does
+// not parse.
+Result<bool> is_simulated_board(const std::string& spec);
+
 }  // namespace tg::board

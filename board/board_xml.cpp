@@ -115,9 +115,10 @@ Status parse_fault(const XMLElement* e, const std::string& where, sim::SimFaults
     f.stuck_picker = true;
   } else if (kind == "unit-attention") {
     TG_CHECK(a.only({"kind", "lun", "asc", "ascq"}));
+    const sim::UnitAttentionFault defaults;
     f.unit_attentions.push_back({static_cast<int>(TG_TRY(a.num("lun", 0, 64))),
-                                 static_cast<std::uint8_t>(TG_TRY(a.num_or("asc", 0, 255, 0x29))),
-                                 static_cast<std::uint8_t>(TG_TRY(a.num_or("ascq", 0, 255, 0x00)))});
+                                 static_cast<std::uint8_t>(TG_TRY(a.num_or("asc", 0, 255, defaults.asc))),
+                                 static_cast<std::uint8_t>(TG_TRY(a.num_or("ascq", 0, 255, defaults.ascq)))});
   } else if (kind == "clean-drive") {
     TG_CHECK(a.only({"kind", "drive"}));
     f.cleaning_requested.push_back(static_cast<int>(TG_TRY(a.num("drive", 0, 63))));

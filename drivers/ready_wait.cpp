@@ -1,5 +1,6 @@
 #include "drivers/ready_wait.hpp"
 
+#include "drivers/scsi/asc.hpp"
 #include "drivers/scsi/cdb_spc.hpp"
 
 namespace tg::drivers {
@@ -26,7 +27,7 @@ Status wait_until_ready(ScsiLun& lun, std::chrono::milliseconds timeout, hal::Cl
     }
     if (e.code != Errc::not_ready) return s;
     // 04/03 (manual intervention required) will not resolve by waiting.
-    if (e.asc == 0x04 && e.ascq == 0x03) return s;
+    if (scsi::asc_of(e) == scsi::asc::manual_intervention_required) return s;
     if (clock.now() - start >= timeout) {
       Error late = std::move(s).error();
       late.message = "not ready after " +

@@ -6,6 +6,7 @@
 #include "drivers/device_identity.hpp"
 #include "drivers/ready_wait.hpp"
 #include "drivers/tape_conditions.hpp"
+#include "drivers/scsi/asc.hpp"
 #include "drivers/scsi/attributes.hpp"
 #include "drivers/scsi/block_limits.hpp"
 #include "drivers/scsi/cdb_spc.hpp"
@@ -19,7 +20,8 @@ namespace {
 
 using namespace tape_conditions;
 
-bool medium_absent(const Error& e) { return e.code == Errc::not_ready && e.asc == 0x3A; }
+// Any 3A/xx: MEDIUM NOT PRESENT, whatever the tray or loader state.
+bool medium_absent(const Error& e) { return e.code == Errc::not_ready && e.asc == scsi::asc::medium_not_present.asc; }
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 

@@ -23,7 +23,7 @@
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/console/saved_backup.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/service/control_socket.hpp"
 #include "firmware/service/service.hpp"
 #include "firmware/service/terminal_session.hpp"
@@ -105,7 +105,7 @@ class CliInteraction final : public console::Interaction {
 struct Runtime {
   std::unique_ptr<board::Board> board;
   std::unique_ptr<EventLog> log;
-  std::unique_ptr<pools::DriveReservations> drives;
+  std::unique_ptr<library::DriveReservations> drives;
   std::unique_ptr<service::JobManager> jobs;
   std::unique_ptr<service::SavedJobStore> saved;
   console::Appliance app;
@@ -120,7 +120,7 @@ Status open_runtime(Runtime& rt, const GlobalOptions& g, bool with_board) {
     rt.board = std::move(*b);
     paths = rt.board->paths();
     rt.app.library = &rt.board->library();
-    rt.drives = std::make_unique<pools::DriveReservations>(rt.board->library());
+    rt.drives = std::make_unique<library::DriveReservations>(rt.board->library());
     rt.app.drives = rt.drives.get();
     rt.app.board = {.name = rt.board->name(), .spec = drivers::iscsi::redact_secret(spec), .transports = rt.board->transport_descriptions(),
                     .auto_clean = rt.board->options().auto_clean, .block_size = rt.board->options().block_size};
@@ -286,6 +286,13 @@ int main(int argc, char** argv) {
   Runtime rt;
   bool needs_board = req.ok() && req->spec->needs_library;
   if (auto s = open_runtime(rt, *g, needs_board); !s) return fail(s.error(), g->json);
+  if (!needs_board && req.ok() && req->spec->name == "help") {
+    // Help needs no board, but lists the simulated operator's commands
+    // when the board is simulated. A board that cannot be read is not
+    // help's error: the commands that use it report it.
+    auto sim = board::is_simulated_board(g->board ? *g->board : default_board());
+    rt.app.board.simulated = sim.ok() && *sim;
+  }
   std::signal(SIGINT, on_sigint);
   CliInteraction io;
   auto outcome = console::execute_words(*table, rt.app, io, words);

@@ -21,7 +21,6 @@ include(${CMAKE_CURRENT_LIST_DIR}/log/sources.cmake)
 target_sources(tapegate_firmware PRIVATE ${CMAKE_CURRENT_LIST_DIR}/format/volume_label.cpp)  # catalog worker
 include(${CMAKE_CURRENT_LIST_DIR}/restore/sources.cmake)  # restore worker: restore, verify, rebuild, dump
 target_sources(tapegate_firmware PRIVATE  # catalog worker: pools
-  ${CMAKE_CURRENT_LIST_DIR}/pools/drive_reservations.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/cartridge_allocator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/media_pools.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pools/cartridge_labeling.cpp

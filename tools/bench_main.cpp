@@ -30,11 +30,11 @@
 
 #include "board/board.hpp"
 #include "board/sim/sim_library.hpp"
-#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/backup/backup_job.hpp"
 #include "firmware/catalog/catalog.hpp"
+#include "firmware/library/cartridge_moves.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/restore/restore_bench.hpp"
 #include "tools/rss_kib.hpp"
 
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   auto& board = **b;
   auto cat = firmware::catalog::Catalog::open(fs::path(a.state) / "catalog.sqlite", hal::system_clock());
   if (!cat) return fail("catalog: " + cat.error().message);
-  firmware::pools::DriveReservations drives(board.library());
+  firmware::library::DriveReservations drives(board.library());
   BenchJob job;
 
   if (a.mode == "raw") {

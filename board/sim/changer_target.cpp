@@ -2,28 +2,30 @@
 
 #include <algorithm>
 
+#include "drivers/scsi/opcodes.hpp"
 #include "hal/bytes.hpp"
 
 namespace tg::sim {
 namespace {
 
-Condition invalid_element() { return Condition::illegal(0x21, 0x01); }  // INVALID ELEMENT ADDRESS
+Condition invalid_element() { return Condition::illegal(asc::invalid_element_address); }
+Condition picker_failed() { return Condition::of(key::hardware_error, asc::media_load_or_eject_failed); }
 
 }  // namespace
 
 ChangerTarget::ChangerTarget(Personality personality, std::string serial, std::size_t lun_count,
                              std::vector<ChangerElement> elements, FaultBook& faults, PersistElements persist)
-    : SpcTarget(0x08, true, std::move(personality), std::move(serial), lun_count),
+    : SpcTarget(scsi::device_type::medium_changer, true, std::move(personality), std::move(serial), lun_count),
       elements_(std::move(elements)),
       faults_(faults),
       persist_(std::move(persist)) {
   std::sort(elements_.begin(), elements_.end(),
             [](const ChangerElement& a, const ChangerElement& b) { return a.address < b.address; });
-  on(0x07, [this](const Command& c) { return initialize_element_status(c); });
-  on(0x37, [this](const Command& c) { return initialize_element_status(c); });
-  on(0x2B, [this](const Command& c) { return position_to_element(c); });
-  on(0xA5, [this](const Command& c) { return move_medium(c); });
-  on(0xB8, [this](const Command& c) { return read_element_status(c); });
+  on(scsi::op::initialize_element_status, [this](const Command& c) { return initialize_element_status(c); });
+  on(scsi::op::initialize_element_status_with_range, [this](const Command& c) { return initialize_element_status(c); });
+  on(scsi::op::position_to_element, [this](const Command& c) { return position_to_element(c); });
+  on(scsi::op::move_medium, [this](const Command& c) { return move_medium(c); });
+  on(scsi::op::read_element_status, [this](const Command& c) { return read_element_status(c); });
 }
 
 ChangerElement* ChangerTarget::at(std::uint16_t address) {
@@ -36,7 +38,7 @@ const ChangerElement* ChangerTarget::at(std::uint16_t address) const {
   return const_cast<ChangerTarget*>(this)->at(address);
 }
 
-ChangerTarget::Range ChangerTarget::range_of(std::uint8_t type) const {
+ChangerTarget::Range ChangerTarget::range_of(ElementType type) const {
   Range r;
   for (const auto& e : elements_) {
     if (e.type != type) continue;
@@ -69,7 +71,7 @@ Status ChangerTarget::persist() { return persist_ ? persist_(contents_locked()) 
 Status ChangerTarget::operator_insert(std::uint16_t mailslot, const std::string& barcode) {
   std::lock_guard g(lock_);
   ChangerElement* e = at(mailslot);
-  if (!e || e->type != element_type::import_export)
+  if (!e || e->type != ElementType::import_export)
     return Error(Errc::invalid_argument, "element " + std::to_string(mailslot) + " is not a mail slot");
   if (removal_prevented_locked()) return Error(Errc::busy, "the mail slots are locked (PREVENT MEDIUM REMOVAL)");
   if (!e->barcode.empty()) return Error(Errc::element_full, "mail slot " + std::to_string(mailslot) + " holds " + e->barcode);
@@ -79,14 +81,14 @@ Status ChangerTarget::operator_insert(std::uint16_t mailslot, const std::string&
   e->barcode = barcode;
   e->source.reset();
   e->impexp = true;
-  queue_unit_attention_locked(0x28, 0x01);  // IMPORT OR EXPORT ELEMENT ACCESSED
+  queue_unit_attention_locked(asc::import_export_element_accessed);
   return persist();
 }
 
 Result<std::string> ChangerTarget::operator_remove(std::uint16_t mailslot) {
   std::lock_guard g(lock_);
   ChangerElement* e = at(mailslot);
-  if (!e || e->type != element_type::import_export)
+  if (!e || e->type != ElementType::import_export)
     return Error(Errc::invalid_argument, "element " + std::to_string(mailslot) + " is not a mail slot");
   if (removal_prevented_locked()) return Error(Errc::busy, "the mail slots are locked (PREVENT MEDIUM REMOVAL)");
   if (e->barcode.empty()) return Error(Errc::element_empty, "mail slot " + std::to_string(mailslot) + " is empty");
@@ -94,7 +96,7 @@ Result<std::string> ChangerTarget::operator_remove(std::uint16_t mailslot) {
   e->barcode.clear();
   e->source.reset();
   e->impexp = false;
-  queue_unit_attention_locked(0x28, 0x01);
+  queue_unit_attention_locked(asc::import_export_element_accessed);
   TG_CHECK(persist());
   return b;
 }
@@ -106,39 +108,39 @@ hal::TargetReply ChangerTarget::move_medium(const Command& c) {
   if (c.cdb[10] & 0x01) return check_condition(Condition::invalid_cdb_field(10, 0));  // INVERT: single-sided media
   // Transport 0 means "the default medium transport" (SMC-3 6.4).
   const ChangerElement* t = transport ? at(transport) : nullptr;
-  if (transport != 0 && (!t || t->type != element_type::transport)) {
+  if (transport != 0 && (!t || t->type != ElementType::transport)) {
     Condition e = invalid_element();
     e.field = FieldPointer{true, 2, std::nullopt};
     return check_condition(e);
   }
   ChangerElement* src = at(from);
   ChangerElement* dst = at(to);
-  if (!src || src->type == element_type::transport) {
+  if (!src || src->type == ElementType::transport) {
     Condition e = invalid_element();
     e.field = FieldPointer{true, 4, std::nullopt};
     return check_condition(e);
   }
-  if (!dst || dst->type == element_type::transport) {
+  if (!dst || dst->type == ElementType::transport) {
     Condition e = invalid_element();
     e.field = FieldPointer{true, 6, std::nullopt};
     return check_condition(e);
   }
-  if (src->barcode.empty()) return check_condition(Condition::illegal(0x3B, 0x0E));  // MEDIUM SOURCE ELEMENT EMPTY
-  if (!dst->barcode.empty()) return check_condition(Condition::illegal(0x3B, 0x0D));  // MEDIUM DESTINATION ELEMENT FULL
-  if (faults_.picker_stuck()) return check_condition({key::hardware_error, 0x53, 0x00});  // MEDIA LOAD OR EJECT FAILED
+  if (src->barcode.empty()) return check_condition(Condition::illegal(asc::medium_source_element_empty));
+  if (!dst->barcode.empty()) return check_condition(Condition::illegal(asc::medium_destination_element_full));
+  if (faults_.picker_stuck()) return check_condition(picker_failed());
 
   if (src->drive) {
     auto r = src->drive->remove();
     if (!r.ok()) {
-      if (r.error().code == Errc::busy) return check_condition(Condition::illegal(0x53, 0x02));  // MEDIUM REMOVAL PREVENTED
-      if (r.error().code != Errc::element_empty) return check_condition({key::hardware_error, 0x53, 0x00});
+      if (r.error().code == Errc::busy) return check_condition(Condition::illegal(asc::medium_removal_prevented));
+      if (r.error().code != Errc::element_empty) return check_condition(picker_failed());
     }
   }
   if (dst->drive) {
     if (Status s = dst->drive->insert(src->barcode); !s.ok()) {
       // Put it back where it was: the move failed as a whole.
       if (src->drive) (void)src->drive->insert(src->barcode);
-      return check_condition({key::hardware_error, 0x53, 0x00});
+      return check_condition(picker_failed());
     }
   }
   dst->barcode = std::move(src->barcode);
@@ -147,12 +149,12 @@ hal::TargetReply ChangerTarget::move_medium(const Command& c) {
   dst->impexp = false;  // placed by the robot, not the operator
   src->source.reset();
   src->impexp = false;
-  if (Status s = persist(); !s.ok()) return check_condition({key::hardware_error, 0x44, 0x00});
+  if (Status s = persist(); !s.ok()) return check_condition(Condition::of(key::hardware_error, asc::internal_target_failure));
   return good();
 }
 
 hal::TargetReply ChangerTarget::initialize_element_status(const Command& c) {
-  if (c.cdb[0] == 0x37 && (c.cdb[1] & 0x01)) {  // WITH RANGE, RANGE=1
+  if (c.cdb[0] == scsi::op::initialize_element_status_with_range && (c.cdb[1] & 0x01)) {  // RANGE=1
     const std::uint16_t first = get_be16(c.cdb, 2);
     if (!at(first)) {
       Condition e = invalid_element();
@@ -172,20 +174,20 @@ hal::TargetReply ChangerTarget::position_to_element(const Command& c) {
     e.field = FieldPointer{true, 4, std::nullopt};
     return check_condition(e);
   }
-  if (faults_.picker_stuck()) return check_condition({key::hardware_error, 0x53, 0x00});
+  if (faults_.picker_stuck()) return check_condition(picker_failed());
   return good();
 }
 
 bool ChangerTarget::mode_page(std::uint8_t page, PageControl pc, std::vector<std::uint8_t>& out) const {
   const bool mask = pc == PageControl::changeable;  // nothing is changeable
   const std::size_t off = out.size();
-  if (page == 0x1D) {  // SMC-3 7.3.4 element address assignment
+  if (page == scsi::mode_page::element_address_assignment) {  // SMC-3 7.3.4
     out.resize(off + 20, 0);
-    out[off] = 0x1D;
+    out[off] = scsi::mode_page::element_address_assignment;
     out[off + 1] = 0x12;
     if (mask) return true;
-    const std::uint8_t order[] = {element_type::transport, element_type::storage, element_type::import_export,
-                                  element_type::data_transfer};
+    const ElementType order[] = {ElementType::transport, ElementType::storage, ElementType::import_export,
+                                  ElementType::data_transfer};
     for (int i = 0; i < 4; ++i) {
       Range r = range_of(order[i]);
       put_be16(out, off + 2 + 4 * i, r.first);
@@ -193,13 +195,13 @@ bool ChangerTarget::mode_page(std::uint8_t page, PageControl pc, std::vector<std
     }
     return true;
   }
-  if (page == 0x1E) {  // transport geometry: one picker, no rotation
-    out.insert(out.end(), {0x1E, 0x02, 0x00, 0x00});
+  if (page == scsi::mode_page::transport_geometry) {  // one picker, no rotation
+    out.insert(out.end(), {scsi::mode_page::transport_geometry, 0x02, 0x00, 0x00});
     return true;
   }
-  if (page == 0x1F) {  // SMC-3 7.3.5 device capabilities
+  if (page == scsi::mode_page::device_capabilities) {  // SMC-3 7.3.5
     out.resize(off + 20, 0);
-    out[off] = 0x1F;
+    out[off] = scsi::mode_page::device_capabilities;
     out[off + 1] = 0x12;
     if (mask) return true;
     out[off + 2] = 0x0E;  // StorDT, StorI/E, StorST

@@ -15,15 +15,16 @@
 #include "board/sim/sim_library.hpp"
 #include "board/sim/spc_target.hpp"
 #include "board/sim/tape_drive_target.hpp"
+#include "drivers/scsi/cdb_smc.hpp"
+#include "drivers/scsi/opcodes.hpp"
 
 namespace tg::sim {
 
-namespace element_type {
-inline constexpr std::uint8_t transport = 1, storage = 2, import_export = 3, data_transfer = 4;
-}
+// SMC-3 element type codes, as the drivers name them.
+using ElementType = scsi::ElementTypeCode;
 
 struct ChangerElement {
-  std::uint8_t type = element_type::storage;
+  ElementType type = ElementType::storage;
   std::uint16_t address = 0;
   std::string barcode;                  // "" = empty
   std::optional<std::uint16_t> source;  // SVALID + source storage element address
@@ -48,7 +49,10 @@ class ChangerTarget final : public SpcTarget {
 
  private:
   bool mode_page(std::uint8_t page, PageControl pc, std::vector<std::uint8_t>& out) const override;
-  std::vector<std::uint8_t> mode_pages_supported() const override { return {0x1D, 0x1E, 0x1F}; }
+  std::vector<std::uint8_t> mode_pages_supported() const override {
+    return {scsi::mode_page::element_address_assignment, scsi::mode_page::transport_geometry,
+            scsi::mode_page::device_capabilities};
+  }
   std::optional<Condition> mode_select(const ModeSelectData& data) override;
 
   hal::TargetReply read_element_status(const Command& c);  // element_status.cpp
@@ -59,7 +63,7 @@ class ChangerTarget final : public SpcTarget {
   ChangerElement* at(std::uint16_t address);
   const ChangerElement* at(std::uint16_t address) const;
   struct Range { std::uint16_t first = 0, count = 0; };
-  Range range_of(std::uint8_t type) const;
+  Range range_of(ElementType type) const;
   std::vector<ElementContents> contents_locked() const;
   Status persist();
 

@@ -5,15 +5,16 @@
 #include <cstdint>
 #include <optional>
 
+#include "drivers/scsi/asc.hpp"
+#include "drivers/scsi/sense.hpp"
 #include "hal/scsi_target.hpp"
 
 namespace tg::sim {
 
-namespace key {
-inline constexpr std::uint8_t no_sense = 0x0, not_ready = 0x2, medium_error = 0x3,
-                              hardware_error = 0x4, illegal_request = 0x5, unit_attention = 0x6,
-                              data_protect = 0x7, blank_check = 0x8, volume_overflow = 0xD;
-}
+// The sense keys and ASC/ASCQ names are the drivers' (drivers/scsi): the
+// target answers in the very terms its initiator decodes.
+namespace key = scsi::sense_key;
+namespace asc = scsi::asc;
 
 // SPC-4 4.5.2.4.2: the field pointer of an ILLEGAL REQUEST names the
 // offending byte (and bit) of the CDB or of the parameter list.
@@ -30,21 +31,22 @@ struct Condition {
   std::optional<std::int64_t> information;           // sets VALID; 32-bit two's complement
   std::optional<FieldPointer> field;                 // sets SKSV
 
-  static Condition illegal(std::uint8_t asc, std::uint8_t ascq) { return {key::illegal_request, asc, ascq}; }
+  static Condition of(std::uint8_t sense_key, scsi::AscPair code) { return {sense_key, code.asc, code.ascq}; }
+  static Condition illegal(scsi::AscPair code) { return of(key::illegal_request, code); }
   // 24/00 INVALID FIELD IN CDB pointing at byte (and bit).
   static Condition invalid_cdb_field(std::uint16_t byte, std::optional<std::uint8_t> bit = std::nullopt) {
-    Condition c = illegal(0x24, 0x00);
+    Condition c = illegal(asc::invalid_field_in_cdb);
     c.field = FieldPointer{true, byte, bit};
     return c;
   }
   // 26/00 INVALID FIELD IN PARAMETER LIST.
   static Condition invalid_param_field(std::uint16_t byte, std::optional<std::uint8_t> bit = std::nullopt) {
-    Condition c = illegal(0x26, 0x00);
+    Condition c = illegal(asc::invalid_field_in_parameter_list);
     c.field = FieldPointer{false, byte, bit};
     return c;
   }
-  static Condition invalid_opcode() { return illegal(0x20, 0x00); }
-  static Condition medium_not_present() { return {key::not_ready, 0x3A, 0x00}; }
+  static Condition invalid_opcode() { return illegal(asc::invalid_command_operation_code); }
+  static Condition medium_not_present() { return of(key::not_ready, asc::medium_not_present); }
 };
 
 inline constexpr std::size_t kFixedSenseLength = 18;

@@ -17,37 +17,37 @@ constexpr std::size_t kDeviceId = 32;  // identifier bytes reserved per drive de
 
 hal::TargetReply ChangerTarget::read_element_status(const Command& c) {
   const bool voltag = c.cdb[1] & 0x10;
-  const std::uint8_t type = c.cdb[1] & 0x0F;
+  const auto type = static_cast<ElementType>(c.cdb[1] & 0x0F);
   const std::uint16_t start = get_be16(c.cdb, 2);
   const std::uint16_t wanted = get_be16(c.cdb, 4);
   const bool dvcid = c.cdb[6] & 0x01;
   const std::uint32_t alloc = get_be24(c.cdb, 7);
-  if (type > element_type::data_transfer) return check_condition(Condition::invalid_cdb_field(1, 3));
+  if (type > ElementType::data_transfer) return check_condition(Condition::invalid_cdb_field(1, 3));
 
   // Elements of the requested type from the starting address on.
   std::vector<const ChangerElement*> picked;
   for (const auto& e : elements_) {
-    if (e.address < start || (type != 0 && e.type != type)) continue;
+    if (e.address < start || (type != ElementType::all && e.type != type)) continue;
     if (picked.size() >= wanted) break;
     picked.push_back(&e);
   }
   if (picked.empty()) {
     // Nothing at or after the starting address of that type.
-    Condition e = Condition::illegal(0x21, 0x01);
+    Condition e = Condition::illegal(asc::invalid_element_address);
     e.field = FieldPointer{true, 2, std::nullopt};
     return check_condition(e);
   }
 
   std::vector<std::uint8_t> d(8, 0);
   for (std::size_t i = 0; i < picked.size();) {
-    const std::uint8_t t = picked[i]->type;
+    const ElementType t = picked[i]->type;
     std::size_t j = i;
     while (j < picked.size() && picked[j]->type == t) ++j;
-    const bool with_id = dvcid && t == element_type::data_transfer;
+    const bool with_id = dvcid && t == ElementType::data_transfer;
     const std::size_t desc_len = 12 + (voltag ? kVolTag : 0) + (with_id ? 4 + kDeviceId : 0);
     const std::size_t page = d.size();
     d.resize(page + 8 + desc_len * (j - i), 0);
-    d[page] = t;
+    d[page] = static_cast<std::uint8_t>(t);
     d[page + 1] = voltag ? 0x80 : 0x00;  // PVOLTAG
     put_be16(d, page + 2, static_cast<std::uint16_t>(desc_len));
     put_be24(d, page + 5, static_cast<std::uint32_t>(desc_len * (j - i)));
@@ -57,15 +57,15 @@ hal::TargetReply ChangerTarget::read_element_status(const Command& c) {
       const bool full = !e.barcode.empty();
       put_be16(d, o, e.address);
       std::uint8_t flags = full ? 0x01 : 0x00;  // FULL
-      if (t != element_type::transport) flags |= 0x08;  // ACCESS
-      if (t == element_type::import_export) flags |= static_cast<std::uint8_t>(0x30 | (e.impexp ? 0x02 : 0));  // INENAB, EXENAB, IMPEXP
-      if (t == element_type::transport && faults_.picker_stuck()) {
+      if (t != ElementType::transport) flags |= 0x08;  // ACCESS
+      if (t == ElementType::import_export) flags |= static_cast<std::uint8_t>(0x30 | (e.impexp ? 0x02 : 0));  // INENAB, EXENAB, IMPEXP
+      if (t == ElementType::transport && faults_.picker_stuck()) {
         flags |= 0x04;  // EXCEPT: the picker cannot move
-        d[o + 4] = 0x53;
-        d[o + 5] = 0x00;
+        d[o + 4] = asc::media_load_or_eject_failed.asc;
+        d[o + 5] = asc::media_load_or_eject_failed.ascq;
       }
       d[o + 2] = flags;
-      if (t == element_type::data_transfer) d[o + 6] = static_cast<std::uint8_t>(0x10 | (e.drive_lun & 0x07));  // LU VALID
+      if (t == ElementType::data_transfer) d[o + 6] = static_cast<std::uint8_t>(0x10 | (e.drive_lun & 0x07));  // LU VALID
       if (full && e.source) {
         d[o + 9] = 0x80;  // SVALID
         put_be16(d, o + 10, *e.source);

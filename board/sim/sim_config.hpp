@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "drivers/scsi/asc.hpp"
+
 namespace tg::sim {
 
 // What INQUIRY says: the quirks of a device are data, not code (mhvtl's
@@ -59,7 +61,7 @@ struct CorruptBlockFault {  // the block reads back with flipped bytes and GOOD 
 };
 struct UnitAttentionFault {
   int lun = 0;                     // 0 = changer, 1.. = drives
-  std::uint8_t asc = 0x29, ascq = 0x00;
+  std::uint8_t asc = scsi::asc::power_on_reset.asc, ascq = scsi::asc::power_on_reset.ascq;  // the default
 };
 struct SimFaults {
   std::vector<MediumErrorFault> medium_errors;

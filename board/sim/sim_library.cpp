@@ -75,20 +75,20 @@ Status SimLibrary::start() {
 
   // The element layout; every address unique, each type one contiguous
   // range (MODE SENSE page 0x1D describes them as first + count).
-  std::map<std::uint16_t, std::uint8_t> layout;
-  auto add_range = [&](std::uint8_t type, std::uint32_t first, std::uint32_t count, const char* what) -> Status {
+  std::map<std::uint16_t, ElementType> layout;
+  auto add_range = [&](ElementType type, std::uint32_t first, std::uint32_t count, const char* what) -> Status {
     if (first + count > 0x10000) return config_error(std::string(what) + " addresses run past 65535");
     for (std::uint32_t a = first; a < first + count; ++a)
       if (!layout.emplace(static_cast<std::uint16_t>(a), type).second)
         return config_error(std::string(what) + " address " + std::to_string(a) + " overlaps another element");
     return {};
   };
-  TG_CHECK(add_range(element_type::transport, c.picker_address, 1, "picker"));
-  TG_CHECK(add_range(element_type::import_export, c.first_mailslot, c.mailslot_count, "mail slot"));
-  TG_CHECK(add_range(element_type::storage, c.first_slot, c.slot_count, "slot"));
+  TG_CHECK(add_range(ElementType::transport, c.picker_address, 1, "picker"));
+  TG_CHECK(add_range(ElementType::import_export, c.first_mailslot, c.mailslot_count, "mail slot"));
+  TG_CHECK(add_range(ElementType::storage, c.first_slot, c.slot_count, "slot"));
   std::vector<std::uint16_t> drive_addrs;
   for (const auto& d : c.drives) {
-    TG_CHECK(add_range(element_type::data_transfer, d.element, 1, "drive"));
+    TG_CHECK(add_range(ElementType::data_transfer, d.element, 1, "drive"));
     drive_addrs.push_back(d.element);
   }
   std::sort(drive_addrs.begin(), drive_addrs.end());
@@ -108,7 +108,7 @@ Status SimLibrary::start() {
       if (!seen.insert(k.barcode).second) return config_error("barcode " + k.barcode + " listed twice");
       if (k.slot) {
         auto it = layout.find(*k.slot);
-        if (it == layout.end() || (it->second != element_type::storage && it->second != element_type::import_export))
+        if (it == layout.end() || (it->second != ElementType::storage && it->second != ElementType::import_export))
           return config_error("cartridge " + k.barcode + ": element " + std::to_string(*k.slot) + " is not a slot or mail slot");
       }
     }
@@ -144,12 +144,12 @@ Status SimLibrary::start() {
     for (auto& e : st.occupied) {
       if (!store_->contains(e.barcode)) continue;  // its files were deleted by hand
       auto it = layout.find(e.address);
-      if (it == layout.end() || it->second == element_type::transport) homeless.push_back(e);
+      if (it == layout.end() || it->second == ElementType::transport) homeless.push_back(e);
       else placed[e.address] = e;
     }
     for (auto& e : homeless) {  // the layout shrank: move it to a free slot
       auto slot = std::find_if(layout.begin(), layout.end(), [&](const auto& kv) {
-        return kv.second == element_type::storage && !placed.count(kv.first);
+        return kv.second == ElementType::storage && !placed.count(kv.first);
       });
       if (slot == layout.end()) return config_error("no free slot for cartridge " + e.barcode + " from element " + std::to_string(e.address));
       placed[slot->first] = {slot->first, e.barcode, std::nullopt, false};
@@ -165,7 +165,7 @@ Status SimLibrary::start() {
     std::optional<std::uint16_t> where;
     if (k.slot && !placed.count(*k.slot)) where = *k.slot;
     for (auto it = layout.begin(); !where && it != layout.end(); ++it)
-      if (it->second == element_type::storage && !placed.count(it->first)) where = it->first;
+      if (it->second == ElementType::storage && !placed.count(it->first)) where = it->first;
     if (!where) return config_error("no free slot for cartridge " + k.barcode);
     placed[*where] = {*where, k.barcode, std::nullopt, false};
   }
@@ -191,9 +191,9 @@ Status SimLibrary::start() {
     if (auto it = placed.find(addr); it != placed.end()) {
       e.barcode = it->second.barcode;
       e.source = it->second.source;
-      e.impexp = it->second.placed_by_operator && type == element_type::import_export;
+      e.impexp = it->second.placed_by_operator && type == ElementType::import_export;
     }
-    if (type == element_type::data_transfer) {
+    if (type == ElementType::data_transfer) {
       for (std::size_t i = 0; i < c.drives.size(); ++i)
         if (c.drives[i].element == addr) {
           e.drive = drives_[i].get();
@@ -216,8 +216,8 @@ Status SimLibrary::start() {
                                              [this](const std::vector<ElementContents>& v) { return write_state(v); });
 
   if (c.power_on_unit_attention) {
-    changer_->queue_unit_attention(0x29, 0x00);  // POWER ON, RESET, OR BUS DEVICE RESET OCCURRED
-    for (auto& d : drives_) d->queue_unit_attention(0x29, 0x00);
+    changer_->queue_unit_attention(scsi::asc::power_on_reset);
+    for (auto& d : drives_) d->queue_unit_attention(scsi::asc::power_on_reset);
   }
   for (const auto& f : c.faults.medium_errors) TG_CHECK(inject_medium_error(f));
   for (const auto& f : c.faults.corrupt_blocks) TG_CHECK(inject_corrupt_block(f));
@@ -321,7 +321,7 @@ Status SimLibrary::corrupt_block_on_disk(const std::string& barcode, std::uint64
 Status SimLibrary::inject_unit_attention(const UnitAttentionFault& f) {
   hal::ScsiTarget* t = lun(static_cast<std::size_t>(f.lun));
   if (f.lun < 0 || !t) return Error(Errc::not_found, "unit attention fault: no LUN " + std::to_string(f.lun));
-  static_cast<SpcTarget*>(t)->queue_unit_attention(f.asc, f.ascq);
+  static_cast<SpcTarget*>(t)->queue_unit_attention(scsi::asc_of(f));
   return {};
 }
 

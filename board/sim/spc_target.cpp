@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "drivers/scsi/opcodes.hpp"
 #include "hal/bytes.hpp"
 
 namespace tg::sim {
 namespace {
-
-namespace op {
-inline constexpr std::uint8_t test_unit_ready = 0x00, request_sense = 0x03, inquiry = 0x12,
-                              mode_select6 = 0x15, mode_sense6 = 0x1A, prevent_allow = 0x1E,
-                              log_sense = 0x4D, mode_select10 = 0x55, mode_sense10 = 0x5A,
-                              report_luns = 0xA0;
-}
 
 // SPC-4 4.2.5.1: the operation code's group fixes the CDB length.
 std::size_t cdb_length(std::uint8_t opcode) {
@@ -52,23 +46,23 @@ SpcTarget::SpcTarget(std::uint8_t peripheral_type, bool removable, Personality p
       removable_(removable),
       serial_(std::move(serial)),
       lun_count_(lun_count) {
-  on(op::test_unit_ready, [this](const Command& c) { return test_unit_ready(c); });
-  on(op::request_sense, [this](const Command& c) { return request_sense(c); });
-  on(op::inquiry, [this](const Command& c) { return inquiry(c); });
-  on(op::report_luns, [this](const Command& c) { return report_luns(c); });
-  on(op::prevent_allow, [this](const Command& c) { return prevent_allow(c); });
-  on(op::mode_sense6, [this](const Command& c) { return mode_sense(c); });
-  on(op::mode_sense10, [this](const Command& c) { return mode_sense(c); });
-  on(op::mode_select6, [this](const Command& c) { return mode_select_cmd(c); });
-  on(op::mode_select10, [this](const Command& c) { return mode_select_cmd(c); });
-  on(op::log_sense, [this](const Command& c) { return log_sense(c); });
+  on(scsi::op::test_unit_ready, [this](const Command& c) { return test_unit_ready(c); });
+  on(scsi::op::request_sense, [this](const Command& c) { return request_sense(c); });
+  on(scsi::op::inquiry, [this](const Command& c) { return inquiry(c); });
+  on(scsi::op::report_luns, [this](const Command& c) { return report_luns(c); });
+  on(scsi::op::prevent_allow_medium_removal, [this](const Command& c) { return prevent_allow(c); });
+  on(scsi::op::mode_sense6, [this](const Command& c) { return mode_sense(c); });
+  on(scsi::op::mode_sense10, [this](const Command& c) { return mode_sense(c); });
+  on(scsi::op::mode_select6, [this](const Command& c) { return mode_select_cmd(c); });
+  on(scsi::op::mode_select10, [this](const Command& c) { return mode_select_cmd(c); });
+  on(scsi::op::log_sense, [this](const Command& c) { return log_sense(c); });
 }
 
 void SpcTarget::on(std::uint8_t opcode, Handler h) { table_[opcode] = std::move(h); }
 
-void SpcTarget::queue_unit_attention(std::uint8_t asc, std::uint8_t ascq) {
+void SpcTarget::queue_unit_attention(scsi::AscPair code) {
   std::lock_guard g(lock_);
-  unit_attentions_.emplace_back(asc, ascq);
+  unit_attentions_.push_back(code);
 }
 
 bool SpcTarget::removal_prevented() const {
@@ -92,15 +86,14 @@ hal::TargetReply SpcTarget::handle(std::span<const std::uint8_t> cdb, std::span<
   } else if (cdb[need - 1] & 0x04) {
     // NACA in the CONTROL byte: we do not support ACA (SPC-4 4.3.4.3 / SAM-5).
     reply = check_condition(Condition::invalid_cdb_field(static_cast<std::uint16_t>(need - 1), 2));
-  } else if (!unit_attentions_.empty() && opcode != op::inquiry && opcode != op::report_luns &&
-             opcode != op::request_sense) {
-    auto [asc, ascq] = unit_attentions_.front();
+  } else if (!unit_attentions_.empty() && opcode != scsi::op::inquiry && opcode != scsi::op::report_luns &&
+             opcode != scsi::op::request_sense) {
+    reply = check_condition(Condition::of(key::unit_attention, unit_attentions_.front()));
     unit_attentions_.pop_front();
-    reply = check_condition({key::unit_attention, asc, ascq});
   } else {
     reply = h(Command{cdb.first(need), data_out, data_in});
   }
-  if (opcode != op::request_sense) {
+  if (opcode != scsi::op::request_sense) {
     // Kept for initiators without autosense (USB Bulk-Only): REQUEST SENSE
     // right after a CHECK CONDITION returns the same sense.
     if (reply.status == hal::scsi_status::check_condition) {
@@ -133,9 +126,8 @@ hal::TargetReply SpcTarget::request_sense(const Command& c) {
     last_sense_.reset();
   } else if (!unit_attentions_.empty()) {
     // SPC-4 5.14: REQUEST SENSE reports and clears a pending unit attention.
-    auto [asc, ascq] = unit_attentions_.front();
+    encode_fixed_sense(Condition::of(key::unit_attention, unit_attentions_.front()), s);
     unit_attentions_.pop_front();
-    encode_fixed_sense({key::unit_attention, asc, ascq}, s);
   } else {
     encode_fixed_sense(idle_sense(), s);
   }
@@ -183,16 +175,17 @@ hal::TargetReply SpcTarget::inquiry(const Command& c) {
     return reply_data(d, alloc, c.data_in);
   }
   switch (page) {
-    case 0x00:
-      d = {peripheral_type_, 0x00, 0x00, 3, 0x00, 0x80, 0x83};
+    case scsi::vpd_page::supported:
+      d = {peripheral_type_, scsi::vpd_page::supported, 0x00, 3,
+           scsi::vpd_page::supported, scsi::vpd_page::unit_serial, scsi::vpd_page::device_identification};
       break;
-    case 0x80:
-      d = {peripheral_type_, 0x80, 0x00, static_cast<std::uint8_t>(serial_.size())};
+    case scsi::vpd_page::unit_serial:
+      d = {peripheral_type_, scsi::vpd_page::unit_serial, 0x00, static_cast<std::uint8_t>(serial_.size())};
       d.insert(d.end(), serial_.begin(), serial_.end());
       break;
-    case 0x83: {
+    case scsi::vpd_page::device_identification: {
       auto ids = vpd_device_identifiers();
-      d = {peripheral_type_, 0x83, 0, 0};
+      d = {peripheral_type_, scsi::vpd_page::device_identification, 0, 0};
       put_be16(d, 2, static_cast<std::uint16_t>(ids.size()));
       d.insert(d.end(), ids.begin(), ids.end());
       break;
@@ -226,16 +219,16 @@ hal::TargetReply SpcTarget::prevent_allow(const Command& c) {
 }
 
 hal::TargetReply SpcTarget::mode_sense(const Command& c) {
-  const bool ten = c.cdb[0] == op::mode_sense10;
+  const bool ten = c.cdb[0] == scsi::op::mode_sense10;
   const bool dbd = c.cdb[1] & 0x08;
   const auto pc = static_cast<PageControl>(c.cdb[2] >> 6);
   const std::uint8_t page = c.cdb[2] & 0x3F;
   const std::uint8_t subpage = c.cdb[3];
   const std::size_t alloc = ten ? get_be16(c.cdb, 7) : c.cdb[4];
-  if (pc == PageControl::saved) return check_condition(Condition::illegal(0x39, 0x00));  // saving not supported
+  if (pc == PageControl::saved) return check_condition(Condition::illegal(asc::saving_parameters_not_supported));
   if (subpage != 0 && subpage != 0xFF) return check_condition(Condition::invalid_cdb_field(3));
   std::vector<std::uint8_t> pages;
-  if (page == 0x3F) {
+  if (page == scsi::mode_page::all) {
     for (std::uint8_t p : mode_pages_supported()) (void)mode_page(p, pc, pages);
   } else if (page != 0x00 && !mode_page(page, pc, pages)) {
     return check_condition(Condition::invalid_cdb_field(2, 5));
@@ -268,20 +261,20 @@ hal::TargetReply SpcTarget::mode_sense(const Command& c) {
 }
 
 hal::TargetReply SpcTarget::mode_select_cmd(const Command& c) {
-  const bool ten = c.cdb[0] == op::mode_select10;
+  const bool ten = c.cdb[0] == scsi::op::mode_select10;
   if (c.cdb[1] & 0x01) return check_condition(Condition::invalid_cdb_field(1, 0));  // SP: cannot save
   const std::size_t len = ten ? get_be16(c.cdb, 7) : c.cdb[4];
   if (len == 0) return good();
-  if (c.data_out.size() < len) return check_condition(Condition::illegal(0x1A, 0x00));
+  if (c.data_out.size() < len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
   auto p = c.data_out.first(len);
   const std::size_t header = ten ? 8 : 4;
-  if (len < header) return check_condition(Condition::illegal(0x1A, 0x00));  // PARAMETER LIST LENGTH ERROR
+  if (len < header) return check_condition(Condition::illegal(asc::parameter_list_length_error));
   ModeSelectData data;
   data.device_specific = ten ? p[3] : p[2];
   const std::size_t bd_len = ten ? get_be16(p, 6) : p[3];
   if (bd_len != 0 && bd_len != 8)
     return check_condition(Condition::invalid_param_field(static_cast<std::uint16_t>(ten ? 6 : 3)));
-  if (header + bd_len > len) return check_condition(Condition::illegal(0x1A, 0x00));
+  if (header + bd_len > len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
   if (bd_len == 8) {
     std::array<std::uint8_t, 8> bd{};
     std::copy_n(p.begin() + static_cast<std::ptrdiff_t>(header), 8, bd.begin());
@@ -291,9 +284,9 @@ hal::TargetReply SpcTarget::mode_select_cmd(const Command& c) {
   std::size_t off = header + bd_len;
   while (off < len) {
     if (p[off] & 0x40) return check_condition(Condition::invalid_param_field(static_cast<std::uint16_t>(off), 6));  // SPF: no subpages
-    if (off + 2 > len) return check_condition(Condition::illegal(0x1A, 0x00));
+    if (off + 2 > len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
     const std::size_t plen = std::size_t{p[off + 1]} + 2;
-    if (off + plen > len) return check_condition(Condition::illegal(0x1A, 0x00));
+    if (off + plen > len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
     data.pages.emplace_back(off, p.subspan(off, plen));
     off += plen;
   }
@@ -309,13 +302,13 @@ hal::TargetReply SpcTarget::log_sense(const Command& c) {
   const std::uint16_t pointer = get_be16(c.cdb, 5);
   const std::size_t alloc = get_be16(c.cdb, 7);
   std::vector<std::uint8_t> params;
-  if (page == 0x00) {
-    params.push_back(0x00);
+  if (page == scsi::log_page::supported) {
+    params.push_back(scsi::log_page::supported);
     for (std::uint8_t p : log_pages_supported()) params.push_back(p);
   } else if (!log_page(page, params)) {
     return check_condition(Condition::invalid_cdb_field(2, 5));
   }
-  if (pointer != 0 && page != 0x00) {
+  if (pointer != 0 && page != scsi::log_page::supported) {
     // Parameters from PARAMETER POINTER on (SPC-4 6.6).
     std::vector<std::uint8_t> kept;
     for (std::size_t off = 0; off + 4 <= params.size();) {

@@ -49,7 +49,7 @@ class SpcTarget : public hal::ScsiTarget {
 
   // Queue a unit attention (SPC-4 5.14); reported once by the next command
   // other than INQUIRY, REPORT LUNS and REQUEST SENSE.
-  void queue_unit_attention(std::uint8_t asc, std::uint8_t ascq);
+  void queue_unit_attention(scsi::AscPair code);
   const std::string& serial() const { return serial_; }
   bool removal_prevented() const;
 
@@ -62,7 +62,7 @@ class SpcTarget : public hal::ScsiTarget {
   void on(std::uint8_t opcode, Handler h);
   // For handlers and code that already hold lock_.
   bool removal_prevented_locked() const { return prevent_; }
-  void queue_unit_attention_locked(std::uint8_t asc, std::uint8_t ascq) { unit_attentions_.emplace_back(asc, ascq); }
+  void queue_unit_attention_locked(scsi::AscPair code) { unit_attentions_.push_back(code); }
 
   // Called under lock_: the condition that makes media commands fail
   // (NOT READY 3A/00...), or nullopt when ready. Changers are always ready.
@@ -107,7 +107,7 @@ class SpcTarget : public hal::ScsiTarget {
   bool removable_;
   std::string serial_;
   std::size_t lun_count_;
-  std::deque<std::pair<std::uint8_t, std::uint8_t>> unit_attentions_;
+  std::deque<scsi::AscPair> unit_attentions_;
   std::optional<std::array<std::uint8_t, kFixedSenseLength>> last_sense_;  // for REQUEST SENSE
   bool prevent_ = false;
 };

@@ -75,16 +75,16 @@ hal::TargetReply TapeDriveTarget::write6(const Command& c) {
   for (; done < blocks; ++done) {
     if (faults_.medium_error(cart_->barcode, pos_, true)) {
       ++write_errors_;
-      raise_alert(3);  // HARD ERROR
-      raise_alert(4);  // MEDIA
-      Condition e{key::medium_error, 0x0C, 0x00};  // WRITE ERROR
+      raise_alert(scsi::tape_alert::hard_error);
+      raise_alert(scsi::tape_alert::media);
+      Condition e = Condition::of(key::medium_error, asc::write_error);
       e.information = untransferred();
       return check_condition(e, std::size_t{done} * block);
     }
     // At the physical end the block does not fit: VOLUME OVERFLOW, EOM,
     // nothing of it written (SSC-4 4.2.5).
     if (offset_at(pos_) + block > cart_->capacity_bytes) {
-      Condition e{key::volume_overflow, 0x00, 0x02};
+      Condition e = Condition::of(key::volume_overflow, asc::end_of_partition_medium);
       e.eom = true;
       e.information = untransferred();
       return check_condition(e, std::size_t{done} * block);
@@ -99,7 +99,7 @@ hal::TargetReply TapeDriveTarget::write6(const Command& c) {
   }
   if (beyond_early_warning(medium_->bytes_used())) {
     // Early warning: the data is on tape; the host should finish up.
-    Condition ew{key::no_sense, 0x00, 0x02};
+    Condition ew = Condition::of(key::no_sense, asc::end_of_partition_medium);
     ew.eom = true;
     ew.information = 0;
     return check_condition(ew, std::size_t{blocks} * block);
@@ -121,14 +121,14 @@ hal::TargetReply TapeDriveTarget::read6(const Command& c) {
   for (std::uint32_t done = 0; done < blocks; ++done) {
     const std::int64_t residue = fixed ? std::int64_t{blocks - done} : std::int64_t{count};
     if (pos_ >= medium_->object_count()) {
-      Condition e{key::blank_check, 0x00, 0x05};  // END-OF-DATA DETECTED
+      Condition e = Condition::of(key::blank_check, asc::end_of_data_detected);
       e.information = residue;
       return check_condition(e, moved);
     }
     const TapeObject& o = medium_->object(pos_);
     if (o.filemark) {
       ++pos_;  // positioned after the filemark, on its end-of-medium side
-      Condition e{key::no_sense, 0x00, 0x01};  // FILEMARK DETECTED
+      Condition e = Condition::of(key::no_sense, asc::filemark_detected);
       e.filemark = true;
       e.information = residue;
       return check_condition(e, moved);
@@ -136,9 +136,9 @@ hal::TargetReply TapeDriveTarget::read6(const Command& c) {
     if (faults_.medium_error(cart_->barcode, pos_, false)) {
       ++pos_;
       ++read_errors_;
-      raise_alert(3);
-      raise_alert(4);
-      Condition e{key::medium_error, 0x11, 0x00};  // UNRECOVERED READ ERROR
+      raise_alert(scsi::tape_alert::hard_error);
+      raise_alert(scsi::tape_alert::media);
+      Condition e = Condition::of(key::medium_error, asc::unrecovered_read_error);
       e.information = residue;
       return check_condition(e, moved);
     }
@@ -161,7 +161,7 @@ hal::TargetReply TapeDriveTarget::read6(const Command& c) {
       // actual, negative for an over-length block whose tail is lost. A
       // short block with SILI set ends GOOD with a residual instead.
       if (!fixed && sili && o.length < want) return good(moved);
-      Condition e{key::no_sense, 0x00, 0x00};
+      Condition e = Condition::of(key::no_sense, asc::no_additional_sense);
       e.ili = true;
       // Fixed mode: the residue counts the incorrect-length block too.
       e.information = fixed ? std::int64_t{blocks - done} : std::int64_t{want} - std::int64_t{o.length};
@@ -180,7 +180,7 @@ hal::TargetReply TapeDriveTarget::write_filemarks(const Command& c) {
   if (count > 0) {
     if (auto wp = write_protected_check()) return check_condition(*wp);
     if (offset_at(pos_) >= cart_->capacity_bytes) {
-      Condition e{key::volume_overflow, 0x00, 0x02};
+      Condition e = Condition::of(key::volume_overflow, asc::end_of_partition_medium);
       e.eom = true;
       e.information = count;
       return check_condition(e);
@@ -200,7 +200,7 @@ hal::TargetReply TapeDriveTarget::write_filemarks(const Command& c) {
     if (Status s = flush(); !s.ok()) return check_condition(io_failure(s.error()));
   }
   if (count > 0 && beyond_early_warning(medium_->bytes_used())) {
-    Condition ew{key::no_sense, 0x00, 0x02};
+    Condition ew = Condition::of(key::no_sense, asc::end_of_partition_medium);
     ew.eom = true;
     ew.information = 0;
     return check_condition(ew);

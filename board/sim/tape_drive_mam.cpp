@@ -102,13 +102,13 @@ hal::TargetReply TapeDriveTarget::write_attribute(const Command& c) {
   if (!cart_) return check_condition(Condition::medium_not_present());
   if (auto wp = write_protected_check()) return check_condition(*wp);
   if (len == 0) return good();
-  if (len < 4 || c.data_out.size() < len) return check_condition(Condition::illegal(0x1A, 0x00));
+  if (len < 4 || c.data_out.size() < len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
   auto p = c.data_out.first(len);
   const std::uint32_t data_len = get_be32(p, 0);
   if (data_len + 4 > len) return check_condition(Condition::invalid_param_field(0));
   CartridgeInfo updated = *cart_;
   for (std::size_t off = 4; off < 4 + data_len;) {
-    if (off + 5 > 4 + data_len) return check_condition(Condition::illegal(0x1A, 0x00));
+    if (off + 5 > 4 + data_len) return check_condition(Condition::illegal(asc::parameter_list_length_error));
     const std::uint16_t id = get_be16(p, off);
     const std::uint16_t alen = get_be16(p, off + 3);
     if (off + 5 + alen > 4 + data_len) return check_condition(Condition::invalid_param_field(static_cast<std::uint16_t>(off + 3)));

@@ -16,8 +16,8 @@ std::int64_t sign_extend24(std::uint32_t v) {
 }  // namespace
 
 hal::TargetReply TapeDriveTarget::space(const Command& c) {
-  const bool sixteen = c.cdb[0] == 0x91;
-  const std::uint8_t code = c.cdb[1] & 0x0F;
+  const bool sixteen = c.cdb[0] == scsi::op::space16;
+  const auto code = static_cast<scsi::SpaceCode>(c.cdb[1] & 0x0F);
   std::int64_t count = 0;
   if (sixteen) {
     if (get_be16(c.cdb, 12) != 0) return check_condition(Condition::invalid_cdb_field(12));  // parameter length
@@ -25,15 +25,17 @@ hal::TargetReply TapeDriveTarget::space(const Command& c) {
   } else {
     count = sign_extend24(get_be24(c.cdb, 2));
   }
-  if (code != 0 && code != 1 && code != 3) return check_condition(Condition::invalid_cdb_field(1, 3));
+  // Sequential filemarks (2) and setmarks (4) are not offered.
+  if (code != scsi::SpaceCode::blocks && code != scsi::SpaceCode::filemarks && code != scsi::SpaceCode::end_of_data)
+    return check_condition(Condition::invalid_cdb_field(1, 3));
   if (auto nr = not_ready()) return check_condition(*nr);
   speed_.drain();
   return space_objects(count, code);
 }
 
-hal::TargetReply TapeDriveTarget::space_objects(std::int64_t count, std::uint8_t code) {
+hal::TargetReply TapeDriveTarget::space_objects(std::int64_t count, scsi::SpaceCode code) {
   const std::uint64_t eod = medium_->object_count();
-  if (code == 3) {  // end of data
+  if (code == scsi::SpaceCode::end_of_data) {
     pos_ = eod;
     return good();
   }
@@ -42,13 +44,13 @@ hal::TargetReply TapeDriveTarget::space_objects(std::int64_t count, std::uint8_t
     e.information = count - spaced;
     return check_condition(e);
   };
-  Condition fm{key::no_sense, 0x00, 0x01};
+  Condition fm = Condition::of(key::no_sense, asc::filemark_detected);
   fm.filemark = true;
-  Condition at_eod{key::blank_check, 0x00, 0x05};
-  Condition at_bop{key::no_sense, 0x00, 0x04};  // BEGINNING-OF-PARTITION/MEDIUM DETECTED
+  const Condition at_eod = Condition::of(key::blank_check, asc::end_of_data_detected);
+  Condition at_bop = Condition::of(key::no_sense, asc::beginning_of_partition_medium);
   at_bop.eom = true;
-  if (code == 0 && setup_.quirks.space_counts_filemarks) return space_blocks_counting_filemarks(count);
-  if (code == 0) {  // blocks
+  if (code == scsi::SpaceCode::blocks && setup_.quirks.space_counts_filemarks) return space_blocks_counting_filemarks(count);
+  if (code == scsi::SpaceCode::blocks) {
     for (std::int64_t done = 0; done < count; ++done) {
       if (pos_ >= eod) return stop(at_eod, done);
       if (medium_->object(pos_++).filemark) return stop(fm, done);  // after the filemark
@@ -81,17 +83,17 @@ hal::TargetReply TapeDriveTarget::space_blocks_counting_filemarks(std::int64_t c
   const std::uint64_t eod = medium_->object_count();
   for (; count > 0; --count) {
     if (pos_ < eod) ++pos_;
-    if (pos_ >= eod) return check_condition({key::no_sense, 0x00, 0x05});
+    if (pos_ >= eod) return check_condition(Condition::of(key::no_sense, asc::end_of_data_detected));
   }
   for (; count < 0; ++count) {
-    if (pos_ == 0) return check_condition({key::no_sense, 0x00, 0x04});
+    if (pos_ == 0) return check_condition(Condition::of(key::no_sense, asc::beginning_of_partition_medium));
     --pos_;
   }
   return good();
 }
 
 hal::TargetReply TapeDriveTarget::locate(const Command& c) {
-  const bool sixteen = c.cdb[0] == 0x92;
+  const bool sixteen = c.cdb[0] == scsi::op::locate16;
   const bool cp = c.cdb[1] & 0x02;
   std::uint64_t target = 0;
   std::uint8_t dest_type = 0;
@@ -127,12 +129,12 @@ hal::TargetReply TapeDriveTarget::locate(const Command& c) {
         return good();
       }
     pos_ = eod;
-    return check_condition({key::blank_check, 0x00, 0x05});
+    return check_condition(Condition::of(key::blank_check, asc::end_of_data_detected));
   }
   if (target > eod) {
     // Beyond end of data: the drive stops there (SSC-4 7.6).
     pos_ = eod;
-    return check_condition({key::blank_check, 0x00, 0x05});
+    return check_condition(Condition::of(key::blank_check, asc::end_of_data_detected));
   }
   pos_ = target;
   return good();
@@ -195,7 +197,8 @@ hal::TargetReply TapeDriveTarget::load_unload(const Command& c) {
   const bool eot = c.cdb[4] & 0x04;
   if (load && eot) return check_condition(Condition::invalid_cdb_field(4, 2));
   if (!cart_) return check_condition(Condition::medium_not_present());
-  if (auto nr = not_ready(); nr && nr->asc == 0x30) return check_condition(*nr);  // cleaning or incompatible
+  // 30/xx: a cleaning cartridge or an incompatible one, which LOAD cannot thread.
+  if (auto nr = not_ready(); nr && nr->asc == asc::incompatible_medium_installed.asc) return check_condition(*nr);
   if (load) {
     if (!threaded_) {
       auto m = store_.open_medium(cart_->barcode);
@@ -209,7 +212,7 @@ hal::TargetReply TapeDriveTarget::load_unload(const Command& c) {
     pos_ = 0;
     return good();
   }
-  if (removal_prevented_locked()) return check_condition(Condition::illegal(0x53, 0x02));  // MEDIUM REMOVAL PREVENTED
+  if (removal_prevented_locked()) return check_condition(Condition::illegal(asc::medium_removal_prevented));
   if (!threaded_) return good();
   Status s = unthread();
   medium_.reset();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "drivers/scsi/drive_counters_page.hpp"
+#include "drivers/scsi/opcodes.hpp"
 #include "hal/bytes.hpp"
 
 namespace tg::sim {
@@ -20,26 +22,26 @@ void put_counter(std::vector<std::uint8_t>& p, std::uint16_t code, std::uint64_t
 }  // namespace
 
 TapeDriveTarget::TapeDriveTarget(TapeDriveSetup setup, CartridgeStore& store, FaultBook& faults, hal::Clock& clock)
-    : SpcTarget(0x01, true, setup.personality, setup.serial, setup.lun_count),
+    : SpcTarget(scsi::device_type::tape, true, setup.personality, setup.serial, setup.lun_count),
       setup_(std::move(setup)),
       store_(store),
       faults_(faults),
       speed_(setup_.speed, clock) {
-  on(0x01, [this](const Command& c) { return rewind(c); });
-  on(0x05, [this](const Command& c) { return read_block_limits(c); });
-  on(0x08, [this](const Command& c) { return read6(c); });
-  on(0x0A, [this](const Command& c) { return write6(c); });
-  on(0x10, [this](const Command& c) { return write_filemarks(c); });
-  on(0x11, [this](const Command& c) { return space(c); });
-  on(0x19, [this](const Command& c) { return erase(c); });
-  on(0x1B, [this](const Command& c) { return load_unload(c); });
-  if (!setup_.quirks.no_locate) on(0x2B, [this](const Command& c) { return locate(c); });
-  on(0x44, [this](const Command& c) { return report_density_support(c); });
-  on(0x34, [this](const Command& c) { return read_position(c); });
-  on(0x8C, [this](const Command& c) { return read_attribute(c); });
-  on(0x8D, [this](const Command& c) { return write_attribute(c); });
-  on(0x91, [this](const Command& c) { return space(c); });
-  if (!setup_.quirks.no_locate) on(0x92, [this](const Command& c) { return locate(c); });
+  on(scsi::op::rewind, [this](const Command& c) { return rewind(c); });
+  on(scsi::op::read_block_limits, [this](const Command& c) { return read_block_limits(c); });
+  on(scsi::op::read6, [this](const Command& c) { return read6(c); });
+  on(scsi::op::write6, [this](const Command& c) { return write6(c); });
+  on(scsi::op::write_filemarks6, [this](const Command& c) { return write_filemarks(c); });
+  on(scsi::op::space6, [this](const Command& c) { return space(c); });
+  on(scsi::op::erase6, [this](const Command& c) { return erase(c); });
+  on(scsi::op::load_unload, [this](const Command& c) { return load_unload(c); });
+  if (!setup_.quirks.no_locate) on(scsi::op::locate10, [this](const Command& c) { return locate(c); });
+  on(scsi::op::report_density_support, [this](const Command& c) { return report_density_support(c); });
+  on(scsi::op::read_position, [this](const Command& c) { return read_position(c); });
+  on(scsi::op::read_attribute, [this](const Command& c) { return read_attribute(c); });
+  on(scsi::op::write_attribute, [this](const Command& c) { return write_attribute(c); });
+  on(scsi::op::space16, [this](const Command& c) { return space(c); });
+  if (!setup_.quirks.no_locate) on(scsi::op::locate16, [this](const Command& c) { return locate(c); });
 }
 
 TapeDriveTarget::~TapeDriveTarget() {
@@ -67,13 +69,13 @@ Status TapeDriveTarget::insert(const std::string& barcode, bool power_on, bool t
   } else {
     // A cleaning cartridge cleans the heads and stays unthreaded.
     cleaning_requested_ = false;
-    alerts_.reset(19);
+    clear_alert(scsi::tape_alert::clean_now);
     if (cleaned_observer_ && !power_on) cleaned_observer_();
   }
   if (!power_on) {
     ++info.load_count;
     TG_CHECK(store_.put(info));
-    queue_unit_attention_locked(0x28, 0x00);  // NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED
+    queue_unit_attention_locked(asc::not_ready_to_ready_change);
   }
   cart_ = std::move(info);
   pos_ = 0;
@@ -116,7 +118,7 @@ void TapeDriveTarget::set_write_protected(const std::string& barcode, bool on) {
 void TapeDriveTarget::request_cleaning() {
   std::lock_guard g(lock_);
   cleaning_requested_ = true;
-  raise_alert(20);  // CLEAN NOW
+  raise_alert(scsi::tape_alert::clean_now);
 }
 
 DriveStats TapeDriveTarget::stats() const {
@@ -125,22 +127,24 @@ DriveStats TapeDriveTarget::stats() const {
 }
 
 std::vector<std::uint8_t> TapeDriveTarget::log_pages_supported() const {
-  if (answers_speed_page()) return {0x02, 0x03, 0x0C, 0x2E, 0x30};
-  return {0x02, 0x03, 0x0C, 0x2E};
+  using namespace scsi::log_page;
+  if (answers_speed_page()) return {write_errors, read_errors, sequential_access, tape_alert, tapegate_counters};
+  return {write_errors, read_errors, sequential_access, tape_alert};
 }
 
 bool TapeDriveTarget::answers_speed_page() const {
   // Page 0x30 is vendor specific: a drive playing another vendor (a quirk
   // personality) must not answer it, or the host would read its own
   // vendor's layout into our counters.
-  return setup_.personality.vendor == "TAPEGATE";
+  return setup_.personality.vendor == scsi::kDriveCountersVendor;
 }
 
 std::optional<Condition> TapeDriveTarget::not_ready() const {
   if (!cart_) return Condition::medium_not_present();
-  if (cart_->cleaning()) return Condition{key::not_ready, 0x30, 0x03};  // CLEANING CARTRIDGE INSTALLED
-  // A generation the drive cannot read stays unthreaded (SPC 30/00).
-  if (!lto_can_read(setup_.generation.generation, cart_->generation)) return Condition{key::not_ready, 0x30, 0x00};
+  if (cart_->cleaning()) return Condition::of(key::not_ready, asc::cleaning_cartridge_installed);
+  // A generation the drive cannot read stays unthreaded.
+  if (!lto_can_read(setup_.generation.generation, cart_->generation))
+    return Condition::of(key::not_ready, asc::incompatible_medium_installed);
   if (!threaded_) return Condition::medium_not_present();
   return std::nullopt;
 }
@@ -153,8 +157,8 @@ Status TapeDriveTarget::flush() {
 Condition TapeDriveTarget::io_failure(const Error& e) {
   // The backing file failed: to the host this is the drive failing.
   (void)e;
-  raise_alert(6);  // WRITE FAILURE / hardware trouble
-  return Condition{key::hardware_error, 0x44, 0x00};  // INTERNAL TARGET FAILURE
+  raise_alert(scsi::tape_alert::write_failure);  // hardware trouble
+  return Condition::of(key::hardware_error, asc::internal_target_failure);
 }
 
 std::uint64_t TapeDriveTarget::offset_at(std::uint64_t position) const {
@@ -168,10 +172,10 @@ bool TapeDriveTarget::beyond_early_warning(std::uint64_t bytes) const {
 
 std::optional<Condition> TapeDriveTarget::write_protected_check() {
   if (cart_ && !lto_can_write(setup_.generation.generation, cart_->generation))
-    return Condition{key::data_protect, 0x30, 0x05};  // CANNOT WRITE MEDIUM - INCOMPATIBLE FORMAT
+    return Condition::of(key::data_protect, asc::cannot_write_incompatible_format);
   if (cart_ && (cart_->write_protected || faults_.write_protected(cart_->barcode))) {
-    raise_alert(9);  // WRITE PROTECT
-    return Condition{key::data_protect, 0x27, 0x00};
+    raise_alert(scsi::tape_alert::write_protect);
+    return Condition::of(key::data_protect, asc::write_protected);
   }
   return std::nullopt;
 }
@@ -194,9 +198,9 @@ bool TapeDriveTarget::mode_page(std::uint8_t page, PageControl pc, std::vector<s
   const bool mask = pc == PageControl::changeable;
   const bool defaults = pc == PageControl::defaults;
   std::size_t off = out.size();
-  if (page == 0x0F) {  // SSC-4 8.3.2 data compression
+  if (page == scsi::mode_page::data_compression) {  // SSC-4 8.3.2
     out.resize(off + 16, 0);
-    out[off] = 0x0F;
+    out[off] = scsi::mode_page::data_compression;
     out[off + 1] = 0x0E;
     if (mask) {
       out[off + 2] = 0x80;  // DCE is changeable
@@ -209,9 +213,9 @@ bool TapeDriveTarget::mode_page(std::uint8_t page, PageControl pc, std::vector<s
     put_be32(out, off + 8, 0x00000001);                                  // decompression algorithm
     return true;
   }
-  if (page == 0x10) {  // SSC-4 8.3.3 device configuration
+  if (page == scsi::mode_page::device_configuration) {  // SSC-4 8.3.3
     out.resize(off + 16, 0);
-    out[off] = 0x10;
+    out[off] = scsi::mode_page::device_configuration;
     out[off + 1] = 0x0E;
     if (mask) return true;
     out[off + 8] = 0x40;   // BIS: block identifiers supported
@@ -238,10 +242,10 @@ std::optional<Condition> TapeDriveTarget::mode_select(const ModeSelectData& data
   for (const auto& [off, p] : data.pages) {
     const std::uint8_t code = p[0] & 0x3F;
     const auto o = static_cast<std::uint16_t>(off);
-    if (code == 0x0F) {
+    if (code == scsi::mode_page::data_compression) {
       if (p[1] != 0x0E) return Condition::invalid_param_field(static_cast<std::uint16_t>(o + 1));
       new_compression = (p[2] & 0x80) != 0;
-    } else if (code == 0x10) {
+    } else if (code == scsi::mode_page::device_configuration) {
       if (p[1] != 0x0E) return Condition::invalid_param_field(static_cast<std::uint16_t>(o + 1));
     } else {
       return Condition::invalid_param_field(o, 5);
@@ -256,29 +260,29 @@ std::optional<Condition> TapeDriveTarget::mode_select(const ModeSelectData& data
 
 bool TapeDriveTarget::log_page(std::uint8_t page, std::vector<std::uint8_t>& p) {
   switch (page) {
-    case 0x02:  // write error counters
-    case 0x03: {  // read error counters
-      const bool w = page == 0x02;
+    case scsi::log_page::write_errors:
+    case scsi::log_page::read_errors: {
+      const bool w = page == scsi::log_page::write_errors;
       put_counter(p, 0x0003, 0);                                 // total errors corrected
       put_counter(p, 0x0005, w ? bytes_written_ : bytes_read_);  // total bytes processed
       put_counter(p, 0x0006, w ? write_errors_ : read_errors_);  // total uncorrected errors
       return true;
     }
-    case 0x0C:  // sequential-access device
+    case scsi::log_page::sequential_access:
       put_counter(p, 0x0000, bytes_written_);  // data bytes received from initiators
       put_counter(p, 0x0001, bytes_written_);  // data bytes written to media (no compression modelled)
       put_counter(p, 0x0002, bytes_read_);     // data bytes read from media
       put_counter(p, 0x0003, bytes_read_);     // data bytes transferred to initiators
       return true;
-    case 0x2E:  // TapeAlert (SSC-4 8.2.3): 64 one-byte flags, cleared once read
+    case scsi::log_page::tape_alert:  // SSC-4 8.2.3: 64 one-byte flags, cleared once read
       for (std::uint16_t f = 1; f <= 64; ++f) {
         p.insert(p.end(), {static_cast<std::uint8_t>(f >> 8), static_cast<std::uint8_t>(f), 0x00, 0x01,
                            static_cast<std::uint8_t>(alerts_.test(f - 1u) ? 1 : 0)});
       }
       alerts_.reset();
-      if (cleaning_requested_) raise_alert(20);  // persists until a cleaning cartridge is loaded
+      if (cleaning_requested_) raise_alert(scsi::tape_alert::clean_now);  // persists until a cleaning cartridge is loaded
       return true;
-    case 0x30:  // vendor specific (board/README.md "LOG SENSE page 0x30"): the speed model
+    case scsi::log_page::tapegate_counters:  // vendor specific (board/README.md "LOG SENSE page 0x30"): the speed model
       if (!answers_speed_page()) return false;
       put_counter(p, 0x0000, speed_.backhitches());
       put_counter(p, 0x0001, speed_.current_mbps());

@@ -24,6 +24,9 @@
 #include "board/sim/sim_library.hpp"
 #include "board/sim/speed_model.hpp"
 #include "board/sim/spc_target.hpp"
+#include "drivers/scsi/cdb_ssc.hpp"
+#include "drivers/scsi/opcodes.hpp"
+#include "drivers/scsi/tape_alert.hpp"
 
 namespace tg::sim {
 
@@ -70,7 +73,9 @@ class TapeDriveTarget final : public SpcTarget {
  private:
   std::optional<Condition> not_ready() const override;
   bool mode_page(std::uint8_t page, PageControl pc, std::vector<std::uint8_t>& out) const override;
-  std::vector<std::uint8_t> mode_pages_supported() const override { return {0x0F, 0x10}; }
+  std::vector<std::uint8_t> mode_pages_supported() const override {
+    return {scsi::mode_page::data_compression, scsi::mode_page::device_configuration};
+  }
   std::uint8_t mode_device_specific() const override;
   std::optional<std::array<std::uint8_t, 8>> block_descriptor() const override;
   std::optional<Condition> mode_select(const ModeSelectData& data) override;
@@ -95,14 +100,16 @@ class TapeDriveTarget final : public SpcTarget {
   hal::TargetReply read_attribute(const Command& c);
   hal::TargetReply write_attribute(const Command& c);
 
-  hal::TargetReply space_objects(std::int64_t count, std::uint8_t code);
+  hal::TargetReply space_objects(std::int64_t count, scsi::SpaceCode code);
   hal::TargetReply space_blocks_counting_filemarks(std::int64_t count);
   std::optional<Condition> write_protected_check();
   std::uint64_t offset_at(std::uint64_t position) const;
   bool beyond_early_warning(std::uint64_t bytes) const;
   Status flush();
   Status unthread();
-  void raise_alert(int flag) { alerts_.set(static_cast<std::size_t>(flag - 1)); }
+  // Flags 1..64 (scsi::tape_alert names them), bit flag - 1.
+  void raise_alert(std::uint8_t flag) { alerts_.set(static_cast<std::size_t>(flag - 1)); }
+  void clear_alert(std::uint8_t flag) { alerts_.reset(static_cast<std::size_t>(flag - 1)); }
   Condition io_failure(const Error& e);
 
   TapeDriveSetup setup_;

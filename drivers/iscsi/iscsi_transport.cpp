@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "drivers/iscsi/lun_inventory.hpp"
+#include "drivers/scsi/asc.hpp"
 #include "drivers/scsi/cdb_spc.hpp"
+#include "drivers/scsi/cdb_ssc.hpp"
+#include "drivers/scsi/opcodes.hpp"
 #include "drivers/scsi/sense.hpp"
 
 namespace tg::drivers::iscsi {
@@ -12,12 +15,12 @@ namespace {
 // SSC-4 commands that put data or marks on tape at the current position.
 bool writes_at_position(std::uint8_t opcode) {
   switch (opcode) {
-    case 0x0A:  // WRITE(6)
-    case 0x8A:  // WRITE(16)
-    case 0x10:  // WRITE FILEMARKS(6)
-    case 0x80:  // WRITE FILEMARKS(16)
-    case 0x19:  // ERASE(6)
-    case 0x04:  // FORMAT MEDIUM
+    case scsi::op::write6:
+    case scsi::op::write16:
+    case scsi::op::write_filemarks6:
+    case scsi::op::write_filemarks16:
+    case scsi::op::erase6:
+    case scsi::op::format_medium:
       return true;
     default:
       return false;
@@ -28,14 +31,14 @@ bool writes_at_position(std::uint8_t opcode) {
 // or SPACE to end of data (appending there is what a writer wants).
 bool establishes_position(std::span<const std::uint8_t> cdb) {
   switch (cdb[0]) {
-    case 0x01:  // REWIND
-    case 0x2B:  // LOCATE(10)
-    case 0x92:  // LOCATE(16)
-    case 0x1B:  // LOAD UNLOAD
+    case scsi::op::rewind:
+    case scsi::op::locate10:
+    case scsi::op::locate16:
+    case scsi::op::load_unload:
       return true;
-    case 0x11:  // SPACE(6)
-    case 0x91:  // SPACE(16)
-      return cdb.size() > 1 && (cdb[1] & 0x0F) == 3;
+    case scsi::op::space6:
+    case scsi::op::space16:
+      return cdb.size() > 1 && (cdb[1] & 0x0F) == static_cast<std::uint8_t>(scsi::SpaceCode::end_of_data);
     default:
       return false;
   }
@@ -72,8 +75,8 @@ Status IscsiTransport::login_and_settle() {
   bool absent = false;
   if (!probe) {
     const Error& e = probe.error();
-    // LOGICAL UNIT NOT SUPPORTED (25/00)
-    absent = e.sense_key == scsi::sense_key::illegal_request && e.asc == 0x25;
+    // LOGICAL UNIT NOT SUPPORTED (25/xx)
+    absent = e.sense_key == scsi::sense_key::illegal_request && e.asc == scsi::asc::logical_unit_not_supported.asc;
     if (!absent) return std::move(probe).error();
   } else {
     absent = probe->inquiry.qualifier == 3;

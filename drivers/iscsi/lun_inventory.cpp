@@ -21,12 +21,12 @@ Error command_failed(const hal::ScsiTransport& t, const char* what, const hal::S
 
 const char* peripheral_type_name(std::uint8_t type) {
   switch (type) {
-    case 0x00: return "disk";
-    case peripheral::tape: return "tape drive";
-    case 0x05: return "CD/DVD";
-    case peripheral::changer: return "media changer";
-    case peripheral::controller: return "storage array controller";
-    case 0x0D: return "enclosure services";
+    case scsi::device_type::disk: return "disk";
+    case scsi::device_type::tape: return "tape drive";
+    case scsi::device_type::cd_dvd: return "CD/DVD";
+    case scsi::device_type::medium_changer: return "media changer";
+    case scsi::device_type::storage_array_controller: return "storage array controller";
+    case scsi::device_type::enclosure_services: return "enclosure services";
     default: return "other device";
   }
 }

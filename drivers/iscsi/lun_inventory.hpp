@@ -10,16 +10,18 @@
 #include <vector>
 
 #include "drivers/scsi/inquiry.hpp"
+#include "drivers/scsi/opcodes.hpp"
 #include "hal/result.hpp"
 #include "hal/scsi_transport.hpp"
 
 namespace tg::drivers::iscsi {
 
+// Short names for the device types (drivers/scsi/opcodes.hpp) discovery sorts by.
 namespace peripheral {
-inline constexpr std::uint8_t tape = 0x01;     // sequential-access device
-inline constexpr std::uint8_t changer = 0x08;  // medium changer
-inline constexpr std::uint8_t controller = 0x0C;  // storage array controller (tgt's LUN 0)
-inline constexpr std::uint8_t unknown = 0x1F;
+inline constexpr std::uint8_t tape = scsi::device_type::tape;
+inline constexpr std::uint8_t changer = scsi::device_type::medium_changer;
+inline constexpr std::uint8_t controller = scsi::device_type::storage_array_controller;
+inline constexpr std::uint8_t unknown = scsi::device_type::none;
 }  // namespace peripheral
 const char* peripheral_type_name(std::uint8_t type);  // "tape drive", "media changer", ...
 

@@ -26,6 +26,7 @@ inline constexpr std::uint8_t security_protocol_out = 0xB5;// SPC-4 6.41
 
 // SSC-4 (sequential-access devices)
 inline constexpr std::uint8_t rewind = 0x01;               // SSC-4 7.6
+inline constexpr std::uint8_t format_medium = 0x04;        // SSC-4 (never sent: the iSCSI write guard knows it)
 inline constexpr std::uint8_t read_block_limits = 0x05;    // SSC-4 7.5 (SSC-3 7.5)
 inline constexpr std::uint8_t read6 = 0x08;                // SSC-4 6.4
 inline constexpr std::uint8_t write6 = 0x0A;               // SSC-4 6.9
@@ -36,6 +37,8 @@ inline constexpr std::uint8_t load_unload = 0x1B;          // SSC-4 7.2
 inline constexpr std::uint8_t locate10 = 0x2B;             // SSC-4 7.3
 inline constexpr std::uint8_t read_position = 0x34;        // SSC-4 7.7
 inline constexpr std::uint8_t report_density_support = 0x44;  // SSC-4 7.8
+inline constexpr std::uint8_t write_filemarks16 = 0x80;    // SSC-4 explicit address set (never sent, as above)
+inline constexpr std::uint8_t write16 = 0x8A;              // SSC-4 explicit address set (never sent, as above)
 inline constexpr std::uint8_t space16 = 0x91;              // SSC-4 7.9
 inline constexpr std::uint8_t locate16 = 0x92;             // SSC-4 7.4
 
@@ -55,7 +58,10 @@ namespace tg::scsi {
 namespace device_type {
 inline constexpr std::uint8_t disk = 0x00;
 inline constexpr std::uint8_t tape = 0x01;
+inline constexpr std::uint8_t cd_dvd = 0x05;
 inline constexpr std::uint8_t medium_changer = 0x08;
+inline constexpr std::uint8_t storage_array_controller = 0x0C;  // tgt's LUN 0
+inline constexpr std::uint8_t enclosure_services = 0x0D;
 inline constexpr std::uint8_t none = 0x1F;  // unknown or no device type
 }  // namespace device_type
 
@@ -70,6 +76,8 @@ namespace mode_page {
 inline constexpr std::uint8_t data_compression = 0x0F;     // SSC-4 8.3.2
 inline constexpr std::uint8_t device_configuration = 0x10; // SSC-4 8.3.3
 inline constexpr std::uint8_t element_address_assignment = 0x1D;  // SMC-3 7.3.3
+inline constexpr std::uint8_t transport_geometry = 0x1E;   // SMC-3
+inline constexpr std::uint8_t device_capabilities = 0x1F;  // SMC-3
 inline constexpr std::uint8_t all = 0x3F;
 }  // namespace mode_page
 

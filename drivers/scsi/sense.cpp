@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "drivers/scsi/asc.hpp"
 #include "hal/bytes.hpp"
 
 namespace tg::scsi {
@@ -163,8 +164,8 @@ std::string describe(const Sense& s) {
 
 Errc errc_for(const Sense& s) {
   // SMC-3 reports element conflicts as ILLEGAL REQUEST with these ASCQs.
-  if (s.asc == 0x3B && s.ascq == 0x0D) return Errc::element_full;
-  if (s.asc == 0x3B && s.ascq == 0x0E) return Errc::element_empty;
+  if (asc_of(s) == asc::medium_destination_element_full) return Errc::element_full;
+  if (asc_of(s) == asc::medium_source_element_empty) return Errc::element_empty;
   switch (s.key) {
     case sense_key::not_ready: return Errc::not_ready;
     case sense_key::medium_error: return Errc::medium_error;

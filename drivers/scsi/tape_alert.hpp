@@ -25,9 +25,9 @@ const TapeAlertFlag& tape_alert_flag(std::uint8_t flag);
 // (vendors add their own above 0x40).
 Result<std::uint64_t> parse_tape_alert_page(Bytes reply);
 
-// Common flags the firmware acts on.
+// Common flags the firmware acts on and the simulated drive raises.
 namespace tape_alert {
-inline constexpr std::uint8_t media = 0x04, write_protect = 0x09, cleaning_media = 0x0B, clean_now = 0x14,
+inline constexpr std::uint8_t hard_error = 0x03, media = 0x04, write_failure = 0x06, write_protect = 0x09, cleaning_media = 0x0B, clean_now = 0x14,
                               clean_periodic = 0x15, expired_cleaning_media = 0x16, worm_integrity = 0x3B,
                               worm_overwrite = 0x3C;
 }

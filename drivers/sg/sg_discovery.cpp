@@ -121,7 +121,8 @@ Result<std::vector<SgDeviceInfo>> discover_sg(const fs::path& sysfs_root, const 
     const fs::path dev = entry.path() / "device";
     auto scsi = read_sysfs_scsi_device(dev);
     if (!scsi) continue;  // vanished, or not a SCSI device
-    if (scsi->peripheral_type != 0x01 && scsi->peripheral_type != 0x08) continue;
+    if (scsi->peripheral_type != tg::scsi::device_type::tape && scsi->peripheral_type != tg::scsi::device_type::medium_changer)
+      continue;
     const int type = scsi->peripheral_type;
     info.peripheral_type = scsi->peripheral_type;
     info.node = fs::path("/dev") / info.name;
@@ -133,7 +134,7 @@ Result<std::vector<SgDeviceInfo>> discover_sg(const fs::path& sysfs_root, const 
     info.hctl = scsi->hctl;
     info.serial = scsi->serial;
     if (info.serial.empty()) info.serial = serial_by_inquiry(info.node, opener);
-    if (type == 0x01) {
+    if (type == tg::scsi::device_type::tape) {
       // st registers st0, nst0, st0l, ...: name the no-rewind node.
       // Sorted, the plain "nstN" comes before its mode variants "nstNa/l/m".
       info.kernel_node = first_entry(dev / "scsi_tape", "nst");

@@ -163,7 +163,7 @@ std::string BackupSummary::text() const {
   return s;
 }
 
-Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, pools::DriveReservations& drives,
+Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, library::DriveReservations& drives,
                                  catalog::Catalog& cat, JobContext& ctx, hal::Clock& clock) {
   auto t0 = clock.now();
   BackupSummary sum;

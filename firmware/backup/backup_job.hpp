@@ -23,8 +23,8 @@
 #include "drivers/library.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/job/job_context.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pipeline/tape_stream_writer.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "hal/clock.hpp"
 #include "hal/result.hpp"
 
@@ -96,7 +96,7 @@ struct BackupSummary {
 // consistent); other errors name the cartridge and drive. A job whose
 // files partly failed (or whose scan found unreadable directories) still
 // returns its summary, lists them in failures and is not complete().
-Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, pools::DriveReservations& drives,
+Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib, library::DriveReservations& drives,
                                  catalog::Catalog& cat, JobContext& ctx, hal::Clock& clock);
 
 // The block size a drive gets: req (if set, must be a multiple of 512

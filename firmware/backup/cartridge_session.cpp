@@ -10,7 +10,7 @@
 
 namespace tg::firmware::backup {
 
-CartridgeSession::CartridgeSession(catalog::Catalog& cat, drivers::Library& lib, pools::DriveReservations& drives,
+CartridgeSession::CartridgeSession(catalog::Catalog& cat, drivers::Library& lib, library::DriveReservations& drives,
                                    JobContext& ctx, SessionConfig cfg)
     : cat_(cat), lib_(lib), drives_(drives), ctx_(ctx), cfg_(std::move(cfg)) {}
 

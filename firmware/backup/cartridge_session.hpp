@@ -22,8 +22,8 @@
 #include "drivers/library.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/job/job_context.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::backup {
@@ -41,7 +41,7 @@ struct SessionConfig {
 
 class CartridgeSession {
  public:
-  CartridgeSession(catalog::Catalog& cat, drivers::Library& lib, pools::DriveReservations& drives,
+  CartridgeSession(catalog::Catalog& cat, drivers::Library& lib, library::DriveReservations& drives,
                    JobContext& ctx, SessionConfig cfg);
   ~CartridgeSession();
 
@@ -83,10 +83,10 @@ class CartridgeSession {
   std::optional<std::uint64_t> room_left();
   catalog::Catalog& cat_;
   drivers::Library& lib_;
-  pools::DriveReservations& drives_;
+  library::DriveReservations& drives_;
   JobContext& ctx_;
   SessionConfig cfg_;
-  std::optional<pools::DriveLease> lease_;
+  std::optional<library::DriveLease> lease_;
   std::string barcode_;
   std::uint32_t sequence_ = 0;         // of the current (or last) cartridge in the media set
   std::uint32_t next_file_ = 1;

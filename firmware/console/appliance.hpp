@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "drivers/library.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/log/event_log.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/service/job_manager.hpp"
 #include "firmware/service/saved_jobs.hpp"
 #include "hal/clock.hpp"
@@ -23,6 +23,10 @@ struct BoardInfo {
   std::vector<std::string> transports;  // one line each, for the banner
   bool auto_clean = false;              // clean when TapeAlert asks
   std::uint32_t block_size = 0;         // 0 = firmware default
+  // The board describes a simulated library. Read from the description
+  // when no library is open (one-shot `help`), so help lists the sim
+  // commands there as at the prompt; with a library, its hands decide.
+  bool simulated = false;
 };
 
 struct Appliance;
@@ -35,7 +39,7 @@ struct Appliance {
   drivers::Library* library = nullptr;  // null until a board is open
   // The one owner of the library's drives and of its changer's moves: set
   // with `library`; jobs and console commands reserve from it.
-  pools::DriveReservations* drives = nullptr;
+  library::DriveReservations* drives = nullptr;
   hal::StoragePaths paths;
   BoardInfo board;
   hal::Clock* clock = nullptr;

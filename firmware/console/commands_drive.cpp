@@ -19,7 +19,7 @@ using drivers::ElementType;
 
 // The drive for this command only; refused, naming the job, while a job
 // holds it.
-Result<pools::DriveLease> hold_drive(CommandContext& c, const std::string& name, const std::string& why) {
+Result<library::DriveLease> hold_drive(CommandContext& c, const std::string& name, const std::string& why) {
   auto* lib = TG_TRY(c.library());
   (void)TG_TRY(find_drive(*lib, name));
   auto lease = TG_TRY(claim_drive(c.app, name, why));
@@ -110,7 +110,7 @@ Result<Reply> drive_erase(CommandContext& c) {
   std::string name = c.arg(0);
   // The job takes over the drive's lease: nothing else may touch the drive
   // until the erase is over.
-  auto lease = std::make_shared<pools::DriveLease>(std::move(h));
+  auto lease = std::make_shared<library::DriveLease>(std::move(h));
   return c.run_job("erase " + name, "erase", [drive, name, long_erase, lease](JobContext& ctx) -> Result<Reply> {
     ProgressSnapshot p;
     p.phase.set(long_erase ? "long erase" : "erase");
@@ -136,7 +136,7 @@ Result<Reply> clean(CommandContext& c) {
   // this lease.
   auto lease = TG_TRY(claim_drive(c.app, name, "clean " + name));
   return c.run_job("clean " + name, "clean",
-                   make_clean_job(c.app, *lib, name, std::make_shared<pools::DriveLease>(std::move(lease))));
+                   make_clean_job(c.app, *lib, name, std::make_shared<library::DriveLease>(std::move(lease))));
 }
 
 Result<Reply> selftest(CommandContext& c) {

@@ -1,4 +1,5 @@
 // inventory, status, load, unload, move, import, export, reset.
+#include "drivers/scsi/asc.hpp"
 #include "drivers/scsi/sense.hpp"
 #include "firmware/console/command_context.hpp"
 #include "firmware/console/commands.hpp"
@@ -23,11 +24,14 @@ Cell exception_cell(const drivers::ElementStatus& e) {
 // table; the sense stays in the message of the command that needs the drive.
 std::string drive_state(const Error& e, bool changer_sees_cartridge) {
   if (e.code != Errc::not_ready) return "error: " + e.message;
-  if (e.asc == 0x3A) return changer_sees_cartridge ? "ejected" : "empty";
-  if (e.asc == 0x04 && e.ascq == 0x01) return "becoming ready (loading or positioning)";
-  if (e.asc == 0x04 && e.ascq == 0x07) return "busy (an operation is in progress)";
-  if (e.asc == 0x30 && e.ascq == 0x03) return "cleaning";
-  if (e.asc == 0x04 && (e.ascq == 0x02 || e.ascq == 0x03)) return "not ready: waits for a load or an operator";
+  namespace asc = scsi::asc;
+  const scsi::AscPair code = scsi::asc_of(e);
+  if (e.asc == asc::medium_not_present.asc) return changer_sees_cartridge ? "ejected" : "empty";  // any 3A/xx
+  if (code == asc::becoming_ready) return "becoming ready (loading or positioning)";
+  if (code == asc::operation_in_progress) return "busy (an operation is in progress)";
+  if (code == asc::cleaning_cartridge_installed) return "cleaning";
+  if (code == asc::initializing_command_required || code == asc::manual_intervention_required)
+    return "not ready: waits for a load or an operator";
   const std::string why = e.asc || e.ascq ? scsi::asc_text(e.asc, e.ascq) : std::string("no reason given");
   std::string lower;
   for (char ch : why) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
@@ -174,7 +178,7 @@ Result<Reply> move(CommandContext& c) {
     return Error(Errc::busy, to_l + " is not accessible");
   std::string what = from->barcode.empty() ? std::string("the cartridge") : from->barcode;
   // Drives involved are claimed so no job is using them while we move.
-  std::vector<pools::DriveLease> leases;
+  std::vector<library::DriveLease> leases;
   for (const auto* e : {from, to})
     if (e->type == ElementType::data_transfer)
       if (auto* d = lib->drive_by_element(e->address); d && d->drive) {
@@ -223,7 +227,7 @@ Result<Reply> export_cmd(CommandContext& c) {
   if (!e) return Error(Errc::not_found, "no cartridge with barcode " + barcode + " in library " + lib->name);
   if (e->type == ElementType::import_export)
     return Error(Errc::invalid_argument, barcode + " is already in " + element_label(*e, inv, *lib));
-  std::optional<pools::DriveLease> drive_lease;
+  std::optional<library::DriveLease> drive_lease;
   if (e->type == ElementType::data_transfer) {
     auto* d = lib->drive_by_element(e->address);
     if (!d || !d->drive) return Error(Errc::not_found, barcode + " is in a drive this board does not wire");

@@ -11,7 +11,8 @@ namespace tg::firmware::console {
 namespace {
 
 Result<Reply> help(CommandContext& c) {
-  return c.table.help_for(c.args(), c.app.library != nullptr && c.app.library->hands != nullptr);
+  const bool simulated = c.app.library ? c.app.library->hands != nullptr : c.app.board.simulated;
+  return c.table.help_for(c.args(), simulated);
 }
 
 Result<Reply> version(CommandContext&) {

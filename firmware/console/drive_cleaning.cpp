@@ -6,14 +6,14 @@
 namespace tg::firmware::console {
 
 service::JobBody make_clean_job(Appliance& app, drivers::Library& lib, std::string name,
-                                std::shared_ptr<pools::DriveLease> held) {
+                                std::shared_ptr<library::DriveLease> held) {
   Appliance* ap = &app;
   drivers::Library* lp = &lib;
   return [ap, lp, name, held](JobContext& ctx) -> Result<Reply> {
-    std::shared_ptr<pools::DriveLease> lease = held;
+    std::shared_ptr<library::DriveLease> lease = held;
     if (!lease) {
       auto got = TG_TRY(wait_for_drive(*ap, ctx, job_owner(ctx, "clean " + name), name));
-      lease = std::make_shared<pools::DriveLease>(std::move(got));
+      lease = std::make_shared<library::DriveLease>(std::move(got));
     }
     hal::Clock& clock = ap->clock ? *ap->clock : hal::system_clock();
     auto cleaned = TG_TRY(library::clean_drive(*lp, *lease, ctx, clock));

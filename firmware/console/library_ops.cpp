@@ -6,12 +6,12 @@
 
 namespace tg::firmware::console {
 
-Result<pools::DriveReservations*> reservations(Appliance& app) {
+Result<library::DriveReservations*> reservations(Appliance& app) {
   if (!app.drives) return Error(Errc::internal, "the board's drive reservations are not set up");
   return app.drives;
 }
 
-Result<pools::DriveLease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner) {
+Result<library::DriveLease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner) {
   auto* drives = TG_TRY(reservations(app));
   auto l = drives->reserve(owner, drive);
   if (!l && l.error().code == Errc::busy) return Error(Errc::busy, l.error().message + "; try again when it is done");
@@ -28,7 +28,7 @@ std::string job_owner(const JobContext& ctx, const std::string& what) {
   return n.empty() ? what : n;
 }
 
-Result<pools::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
+Result<library::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                          const std::optional<std::string>& only) {
   auto* drives = TG_TRY(reservations(app));
   return drives->reserve_waiting(
@@ -62,7 +62,7 @@ Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const s
                                   const std::optional<std::string>& drive_name, const std::string& owner) {
   if (!lib.changer) return Error(Errc::unsupported, "library " + lib.name + " has no media changer to load " + barcode);
   auto* drives = TG_TRY(reservations(app));
-  std::optional<pools::DriveLease> lease;
+  std::optional<library::DriveLease> lease;
   if (drive_name) {
     (void)TG_TRY(find_drive(lib, *drive_name));
     lease.emplace(TG_TRY(claim_drive(app, *drive_name, owner)));
@@ -92,7 +92,7 @@ Result<LoadResult> load_cartridge(Appliance& app, drivers::Library& lib, const s
   return res;
 }
 
-Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, pools::DriveLease& lease) {
+Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, library::DriveLease& lease) {
   const std::string dn = lease.name();
   auto u = TG_TRY(library::unload_cartridge(lib, lease));
   if (!u.was_loaded) return Error(Errc::element_empty, "drive " + dn + " holds no cartridge");

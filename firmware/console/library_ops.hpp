@@ -10,14 +10,14 @@
 #include "drivers/library.hpp"
 #include "firmware/console/appliance.hpp"
 #include "firmware/job/job_context.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 
 namespace tg::firmware::console {
 
 // The appliance's reservations; Errc::internal when a board was wired without.
-Result<pools::DriveReservations*> reservations(Appliance& app);
+Result<library::DriveReservations*> reservations(Appliance& app);
 // Drive lease that fails at once with Errc::busy naming the job using it.
-Result<pools::DriveLease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner);
+Result<library::DriveLease> claim_drive(Appliance& app, const std::string& drive, const std::string& owner);
 // The changer to oneself; waits (changer commands are short). Not held
 // while a drive rewinds or loads.
 std::unique_lock<std::mutex> lock_changer(Appliance& app);
@@ -46,7 +46,7 @@ struct UnloadResult {
 // library::unload_cartridge on the leased drive. With auto-clean on and
 // TapeAlert asking for cleaning after the unload, a clean job is started (it
 // waits for the lease).
-Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, pools::DriveLease& lease);
+Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, library::DriveLease& lease);
 
 // What a job is called where it holds a drive: "job 3 (backup nightly)",
 // or `what` when its runner does not number jobs.
@@ -54,7 +54,7 @@ std::string job_owner(const JobContext& ctx, const std::string& what);
 // For jobs: the first drive that is free (or `only` when given), waiting
 // while all are busy and saying so (and who holds them) in the job's
 // progress and log; Errc::cancelled when the job is cancelled meanwhile.
-Result<pools::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
+Result<library::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                          const std::optional<std::string>& only = std::nullopt);
 
 }  // namespace tg::firmware::console

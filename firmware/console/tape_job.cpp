@@ -18,12 +18,12 @@ Result<std::unique_ptr<catalog::Catalog>> open_catalog(const Appliance& app) {
 namespace {
 
 // A drive for the job that does not ask for cleaning (or was cleaned).
-Result<pools::DriveLease> reserve_ready_drive(Appliance& app, JobContext& ctx, const std::string& owner,
+Result<library::DriveLease> reserve_ready_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                               const std::optional<std::string>& only, library::DriveReadiness& readiness) {
   drivers::Library* lib = app.library;
   if (!lib) return Error(Errc::unsupported, "no board is open");
   hal::Clock& clock = app.clock ? *app.clock : hal::system_clock();
-  auto ready = [&](pools::DriveLease& l) { return library::ready_for_job(*lib, l, app.board.auto_clean, ctx, clock); };
+  auto ready = [&](library::DriveLease& l) { return library::ready_for_job(*lib, l, app.board.auto_clean, ctx, clock); };
   if (!only && app.drives) {
     // Free drives first, each checked; one asking for cleaning (auto-clean
     // off) is passed over for the next.
@@ -60,13 +60,13 @@ Result<TapeJobResources> acquire_tape_job(Appliance& app, JobContext& ctx, const
                                           const std::optional<std::string>& drive) {
   library::DriveReadiness readiness;
   auto got = TG_TRY(reserve_ready_drive(app, ctx, job_owner(ctx, what), drive, readiness));
-  auto lease = std::make_unique<pools::DriveLease>(std::move(got));
+  auto lease = std::make_unique<library::DriveLease>(std::move(got));
   ProgressSnapshot p;
   p.phase.set("starting");
   p.drive.set(lease->name());
   ctx.progress(p);
   auto catalog = TG_TRY(open_catalog(app));
-  auto share = std::make_unique<pools::DriveReservations>(*lease);
+  auto share = std::make_unique<library::DriveReservations>(*lease);
   JobEndCheck at_end(app, ctx, *lease);
   return TapeJobResources{std::move(lease), std::move(catalog), std::move(share), std::move(at_end), readiness};
 }

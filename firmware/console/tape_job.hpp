@@ -15,7 +15,7 @@
 #include "firmware/console/command_context.hpp"
 #include "firmware/job/job_context.hpp"
 #include "firmware/library/drive_cleaning.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 
 namespace tg::firmware::console {
 
@@ -28,7 +28,7 @@ Result<std::unique_ptr<catalog::Catalog>> open_catalog(const Appliance& app);
 // job's log (library::clean_if_asked_at_end).
 class JobEndCheck {
  public:
-  JobEndCheck(Appliance& app, JobContext& ctx, pools::DriveLease& lease) : app_(&app), ctx_(&ctx), lease_(&lease) {}
+  JobEndCheck(Appliance& app, JobContext& ctx, library::DriveLease& lease) : app_(&app), ctx_(&ctx), lease_(&lease) {}
   JobEndCheck(JobEndCheck&& o) noexcept : app_(o.app_), ctx_(o.ctx_), lease_(o.lease_) { o.lease_ = nullptr; }
   JobEndCheck& operator=(JobEndCheck&&) = delete;
   ~JobEndCheck();
@@ -36,13 +36,13 @@ class JobEndCheck {
  private:
   Appliance* app_;
   JobContext* ctx_;
-  pools::DriveLease* lease_;
+  library::DriveLease* lease_;
 };
 
 struct TapeJobResources {
-  std::unique_ptr<pools::DriveLease> drive;          // in the appliance's reservations; released last
+  std::unique_ptr<library::DriveLease> drive;          // in the appliance's reservations; released last
   std::unique_ptr<catalog::Catalog> catalog;
-  std::unique_ptr<pools::DriveReservations> drives;  // the job's share: `drive` only
+  std::unique_ptr<library::DriveReservations> drives;  // the job's share: `drive` only
   JobEndCheck at_end;                                // runs first, while the drive is still held
   library::DriveReadiness readiness;                 // what readying the drive took (a cleaning)
 };

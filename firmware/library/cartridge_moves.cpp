@@ -1,5 +1,6 @@
 #include "firmware/library/cartridge_moves.hpp"
 
+#include "drivers/scsi/asc.hpp"
 #include "firmware/library/drive_cleaning.hpp"
 #include "firmware/library/load_timeout.hpp"
 #include "firmware/library/unit_attention.hpp"
@@ -26,7 +27,8 @@ std::string where(const drivers::Library& lib, const drivers::ElementStatus& e) 
 // makes it ready, a LOAD does.
 bool unthreaded(const Status& tur) {
   return !tur && tur.error().code == Errc::not_ready &&
-         (tur.error().asc == 0x3A || (tur.error().asc == 0x04 && tur.error().ascq == 0x02));
+         (tur.error().asc == scsi::asc::medium_not_present.asc ||
+          scsi::asc_of(tur.error()) == scsi::asc::initializing_command_required);
 }
 
 }  // namespace
@@ -36,12 +38,12 @@ Result<drivers::Inventory> read_inventory(drivers::Library& lib) {
   return retry_on_attention(AttentionLimit::once, [&] { return lib.changer->inventory(); });
 }
 
-Result<drivers::Inventory> read_inventory(pools::DriveReservations& drives) {
+Result<drivers::Inventory> read_inventory(library::DriveReservations& drives) {
   auto changer = drives.lock_changer();
   return read_inventory(drives.library());
 }
 
-Result<std::vector<std::string>> barcodes_in_library(pools::DriveReservations& drives) {
+Result<std::vector<std::string>> barcodes_in_library(library::DriveReservations& drives) {
   auto inv = TG_TRY(read_inventory(drives));
   std::vector<std::string> out;
   for (const auto& e : inv.elements)
@@ -60,7 +62,7 @@ const drivers::ElementStatus* home_slot(const drivers::Inventory& inv, const dri
   return nullptr;
 }
 
-Result<std::vector<std::string>> import_mailslots(pools::DriveReservations& drives) {
+Result<std::vector<std::string>> import_mailslots(library::DriveReservations& drives) {
   drivers::Library& lib = drives.library();
   TG_CHECK(need_changer(lib));
   auto changer = drives.lock_changer();
@@ -71,7 +73,7 @@ Result<std::vector<std::string>> import_mailslots(pools::DriveReservations& driv
   return lib.changer->import_mailslots();
 }
 
-Result<Exported> export_cartridge(pools::DriveReservations& drives, const std::string& barcode, pools::DriveLease* lease) {
+Result<Exported> export_cartridge(library::DriveReservations& drives, const std::string& barcode, library::DriveLease* lease) {
   drivers::Library& lib = drives.library();
   TG_CHECK(need_changer(lib));
   if (lease && lease->loaded().value_or("") == barcode) {
@@ -96,7 +98,7 @@ Result<Exported> export_cartridge(pools::DriveReservations& drives, const std::s
   return Exported{*to};
 }
 
-Result<Loaded> load_cartridge(drivers::Library& lib, pools::DriveLease& lease, const std::string& barcode) {
+Result<Loaded> load_cartridge(drivers::Library& lib, library::DriveLease& lease, const std::string& barcode) {
   TG_CHECK(need_changer(lib));
   const auto ctx = "loading " + barcode + " into drive " + lease.name();
   const std::uint16_t drive_addr = lease.library_drive().element_address;
@@ -154,7 +156,7 @@ Result<Loaded> load_cartridge(drivers::Library& lib, pools::DriveLease& lease, c
   return res;
 }
 
-Result<Unloaded> unload_cartridge(drivers::Library& lib, pools::DriveLease& lease) {
+Result<Unloaded> unload_cartridge(drivers::Library& lib, library::DriveLease& lease) {
   TG_CHECK(need_changer(lib));
   const std::uint16_t drive_addr = lease.library_drive().element_address;
   Unloaded res;
@@ -202,7 +204,7 @@ Result<Unloaded> unload_cartridge(drivers::Library& lib, pools::DriveLease& leas
   }
 }
 
-Status unload_home(drivers::Library& lib, pools::DriveLease& lease) {
+Status unload_home(drivers::Library& lib, library::DriveLease& lease) {
   auto u = unload_cartridge(lib, lease);
   if (!u) return std::move(u).error();
   return {};

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "drivers/library.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::library {
@@ -21,10 +21,10 @@ namespace tg::firmware::library {
 // holds the changer lock for it and the moves it decides; the overload on
 // reservations takes the lock, for callers that only look.
 Result<drivers::Inventory> read_inventory(drivers::Library& lib);
-Result<drivers::Inventory> read_inventory(pools::DriveReservations& drives);
+Result<drivers::Inventory> read_inventory(library::DriveReservations& drives);
 
 // Barcodes in storage slots and drives (what a job may load now).
-Result<std::vector<std::string>> barcodes_in_library(pools::DriveReservations& drives);
+Result<std::vector<std::string>> barcodes_in_library(library::DriveReservations& drives);
 
 // Where a cartridge leaving `drive` goes home to: the slot it came from when
 // the changer remembers it (SVALID) and that slot is empty, else the first
@@ -33,15 +33,15 @@ const drivers::ElementStatus* home_slot(const drivers::Inventory& inv, const dri
 
 // Moves every cartridge the operator put in a mail slot into a free storage
 // slot; the barcodes moved in. Exports waiting to be taken out stay.
-Result<std::vector<std::string>> import_mailslots(pools::DriveReservations& drives);
+Result<std::vector<std::string>> import_mailslots(library::DriveReservations& drives);
 
 // Moves `barcode` from a storage slot (or the leased drive, which is
 // unloaded first) to a free mail slot; the mail slot's address.
 struct Exported {
   std::uint16_t mail_slot = 0;
 };
-Result<Exported> export_cartridge(pools::DriveReservations& drives, const std::string& barcode,
-                                  pools::DriveLease* lease = nullptr);
+Result<Exported> export_cartridge(library::DriveReservations& drives, const std::string& barcode,
+                                  library::DriveLease* lease = nullptr);
 
 // Loads `barcode` into the leased drive and waits until it is ready
 // (load_timeout() of the cartridge), recording it in the lease. Already in
@@ -53,7 +53,7 @@ Result<Exported> export_cartridge(pools::DriveReservations& drives, const std::s
 struct Loaded {
   std::uint16_t from = 0;  // the element it came from (0: it was in the drive)
 };
-Result<Loaded> load_cartridge(drivers::Library& lib, pools::DriveLease& lease, const std::string& barcode);
+Result<Loaded> load_cartridge(drivers::Library& lib, library::DriveLease& lease, const std::string& barcode);
 
 // Unloads the leased drive (SSC UNLOAD, then the move home) and reads the
 // drive's TapeAlert flags once the cartridge is out, so every unload learns
@@ -64,9 +64,9 @@ struct Unloaded {
   std::uint16_t to = 0;             // the storage slot it went to
   bool cleaning_requested = false;  // TapeAlert 20/21 after the unload
 };
-Result<Unloaded> unload_cartridge(drivers::Library& lib, pools::DriveLease& lease);
+Result<Unloaded> unload_cartridge(drivers::Library& lib, library::DriveLease& lease);
 // The same, for callers that only need the cartridge home (a job reads
 // TapeAlert at its end: drive_cleaning.hpp).
-Status unload_home(drivers::Library& lib, pools::DriveLease& lease);
+Status unload_home(drivers::Library& lib, library::DriveLease& lease);
 
 }  // namespace tg::firmware::library

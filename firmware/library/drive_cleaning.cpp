@@ -12,7 +12,7 @@ bool cleaning_requested(const std::vector<drivers::TapeAlert>& alerts) {
   return false;
 }
 
-Result<Cleaned> clean_drive(drivers::Library& lib, pools::DriveLease& lease, JobContext& ctx, hal::Clock& clock) {
+Result<Cleaned> clean_drive(drivers::Library& lib, library::DriveLease& lease, JobContext& ctx, hal::Clock& clock) {
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no media changer to clean with");
   const std::string name = lease.name();
   const std::uint16_t drive_el = lease.library_drive().element_address;
@@ -70,7 +70,7 @@ Result<Cleaned> clean_drive(drivers::Library& lib, pools::DriveLease& lease, Job
   return res;
 }
 
-Result<DriveReadiness> ready_for_job(drivers::Library& lib, pools::DriveLease& lease, bool auto_clean, JobContext& ctx,
+Result<DriveReadiness> ready_for_job(drivers::Library& lib, library::DriveLease& lease, bool auto_clean, JobContext& ctx,
                                      hal::Clock& clock) {
   DriveReadiness res;
   drivers::TapeDrive& drive = lease.drive();
@@ -101,7 +101,7 @@ Result<DriveReadiness> ready_for_job(drivers::Library& lib, pools::DriveLease& l
   return res;
 }
 
-bool clean_if_asked_at_end(drivers::Library& lib, pools::DriveLease& lease, bool auto_clean, JobContext& ctx,
+bool clean_if_asked_at_end(drivers::Library& lib, library::DriveLease& lease, bool auto_clean, JobContext& ctx,
                            hal::Clock& clock) {
   auto alerts = lease.drive().tape_alerts();
   if (!alerts || !cleaning_requested(*alerts)) return false;

@@ -9,7 +9,7 @@
 
 #include "drivers/library.hpp"
 #include "firmware/job/job_context.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "hal/clock.hpp"
 #include "hal/result.hpp"
 
@@ -28,7 +28,7 @@ struct Cleaned {
 // cycle (the drive stops answering ready when it ejects the cartridge;
 // bounded at 10 minutes, checked once a second on `clock`, ends early when
 // the job is cancelled), and puts the cartridge back home.
-Result<Cleaned> clean_drive(drivers::Library& lib, pools::DriveLease& lease, JobContext& ctx, hal::Clock& clock);
+Result<Cleaned> clean_drive(drivers::Library& lib, library::DriveLease& lease, JobContext& ctx, hal::Clock& clock);
 
 // Readies a drive a job just reserved: takes the unit attentions a drive
 // holds after power-on (so the job's first real command, READ BLOCK LIMITS,
@@ -41,7 +41,7 @@ struct DriveReadiness {
   bool cleaned = false;
   std::string cleaning_cartridge;
 };
-Result<DriveReadiness> ready_for_job(drivers::Library& lib, pools::DriveLease& lease, bool auto_clean, JobContext& ctx,
+Result<DriveReadiness> ready_for_job(drivers::Library& lib, library::DriveLease& lease, bool auto_clean, JobContext& ctx,
                                      hal::Clock& clock);
 
 // At the end of a job, the cartridge gone home: reads the drive's TapeAlert
@@ -49,7 +49,7 @@ Result<DriveReadiness> ready_for_job(drivers::Library& lib, pools::DriveLease& l
 // TapeAlert clears its flags on real drives, so the request cannot be left
 // for the next job), or says in the job's log that it must be cleaned.
 // True when cleaning was asked for.
-bool clean_if_asked_at_end(drivers::Library& lib, pools::DriveLease& lease, bool auto_clean, JobContext& ctx,
+bool clean_if_asked_at_end(drivers::Library& lib, library::DriveLease& lease, bool auto_clean, JobContext& ctx,
                            hal::Clock& clock);
 
 }  // namespace tg::firmware::library

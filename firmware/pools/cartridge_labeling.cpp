@@ -26,7 +26,7 @@ std::string describe(const format::VolumeLabel& l) {
 // Runs `body`; on failure still tries to take the cartridge home, and
 // returns the body's error (the unload error only if the body succeeded).
 template <class T, class F>
-Result<T> then_unload(drivers::Library& lib, DriveLease& lease, F&& body) {
+Result<T> then_unload(drivers::Library& lib, library::DriveLease& lease, F&& body) {
   Result<T> r = body();
   auto home = library::unload_cartridge(lib, lease);
   if (r.ok() && !home.ok()) return std::move(home).error();
@@ -78,7 +78,7 @@ Status write_label(catalog::Catalog& cat, drivers::TapeDrive& drive, const Label
                                                .format_version = label.format, .block_size = w.block_size});
 }
 
-Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, DriveReservations& drives, const LabelRequest& req) {
+Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, library::DriveReservations& drives, const LabelRequest& req) {
   if (is_cleaning_barcode(req.barcode))
     return make_error(Errc::invalid_argument, "cartridge " + req.barcode + " is a cleaning cartridge");
   (void)TG_TRY(cat.pool(req.pool));
@@ -128,7 +128,7 @@ Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, DriveReservations& d
   });
 }
 
-Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, DriveLease& lease, const Allocation& alloc,
+Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, library::DriveLease& lease, const Allocation& alloc,
                                         std::uint32_t block_size, const std::string& host) {
   drivers::Library& lib = lease.reservations().library();
   auto& drive = lease.drive();

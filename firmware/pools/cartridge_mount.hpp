@@ -9,8 +9,8 @@
 #include "drivers/library.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/format/volume_label.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pools/cartridge_allocator.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::pools {
@@ -54,7 +54,7 @@ struct LabelOutcome {
   format::MediumContent previous = format::MediumContent::blank;
   std::string previous_detail;  // "pool weekly, media set ..., sequence 2" / foreign reason
 };
-Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, DriveReservations& drives, const LabelRequest& req);
+Result<LabelOutcome> label_cartridge(catalog::Catalog& cat, library::DriveReservations& drives, const LabelRequest& req);
 
 // Loads an allocated cartridge into the leased drive and makes it ready to
 // receive the next data tape file:
@@ -71,7 +71,7 @@ struct MountedForWrite {
   std::uint32_t next_file_number = 1;
   std::uint64_t position = 0;
 };
-Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, DriveLease& lease, const Allocation& alloc,
+Result<MountedForWrite> mount_for_write(catalog::Catalog& cat, library::DriveLease& lease, const Allocation& alloc,
                                         std::uint32_t block_size, const std::string& host);
 
 // `inventory --read-labels`: for every cartridge in a storage slot whose
@@ -84,6 +84,6 @@ struct ReadLabelResult {
   std::optional<format::MediumContent> content;  // empty when it could not be read
   std::string detail;                             // label summary, foreign reason or error
 };
-Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveReservations& drives, bool all = false);
+Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, library::DriveReservations& drives, bool all = false);
 
 }  // namespace tg::firmware::pools

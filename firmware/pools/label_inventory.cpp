@@ -59,7 +59,7 @@ Result<std::string> record_finding(catalog::Catalog& cat, const std::string& bar
 
 }  // namespace
 
-Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, DriveReservations& drives, bool all) {
+Result<std::vector<ReadLabelResult>> read_labels(catalog::Catalog& cat, library::DriveReservations& drives, bool all) {
   drivers::Library& lib = drives.library();
   if (!lib.changer) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
   auto inv = library::read_inventory(drives);

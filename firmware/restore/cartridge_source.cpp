@@ -6,7 +6,7 @@
 
 namespace tg::firmware::restore {
 
-LibraryCartridges::LibraryCartridges(pools::DriveReservations& drives, LibraryCartridgesOptions options)
+LibraryCartridges::LibraryCartridges(library::DriveReservations& drives, LibraryCartridgesOptions options)
     : drives_(drives), options_(std::move(options)) {}
 
 LibraryCartridges::~LibraryCartridges() { (void)release(); }

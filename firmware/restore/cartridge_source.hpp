@@ -10,7 +10,7 @@
 #include <string>
 
 #include "firmware/job/job_context.hpp"
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/restore/tape_reader.hpp"
 #include "hal/result.hpp"
 
@@ -42,16 +42,16 @@ struct LibraryCartridgesOptions {
 
 class LibraryCartridges final : public CartridgeSource {
  public:
-  LibraryCartridges(pools::DriveReservations& drives, LibraryCartridgesOptions options = {});
+  LibraryCartridges(library::DriveReservations& drives, LibraryCartridgesOptions options = {});
   ~LibraryCartridges() override;
   Result<TapeReader*> mount(const std::string& barcode, const std::string& why, JobContext& ctx) override;
   Status release() override;
   Result<std::vector<std::string>> barcodes_in_library() override;
 
  private:
-  pools::DriveReservations& drives_;
+  library::DriveReservations& drives_;
   LibraryCartridgesOptions options_;
-  std::optional<pools::DriveLease> lease_;
+  std::optional<library::DriveLease> lease_;
   std::unique_ptr<DriveTapeReader> reader_;
 };
 

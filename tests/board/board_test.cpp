@@ -81,3 +81,29 @@ TEST_CASE("an iscsi board whose secret file others may read is refused before co
   REQUIRE_FALSE(unset.ok());
   CHECK(unset.error().message.find("TG_TEST_UNSET_CHAP_VAR") != std::string::npos);
 }
+
+TEST_CASE("whether a board spec is simulated is read without opening the board", "[board][open]") {
+  TempDir d;
+  auto simulated = [](const std::string& spec) {
+    auto r = board::is_simulated_board(spec);
+    REQUIRE(r.ok());
+    return *r;
+  };
+  CHECK(simulated("sim:drives=1,slots=4"));
+  CHECK(simulated("sim"));
+  CHECK_FALSE(simulated("iscsi://127.0.0.1:1/iqn.2026-11.t:x"));
+  CHECK(simulated(std::string(TAPEGATE_SOURCE_DIR) + "/board/sim.xml"));
+  {
+    std::FILE* f = std::fopen((d.path / "devices.xml").c_str(), "w");
+    std::fputs("<board>\n<changer transport=\"sg:/dev/sg1\"/>\n<drive element=\"256\" transport=\"sg:/dev/sg2\"/>\n</board>\n", f);
+    std::fclose(f);
+  }
+  CHECK_FALSE(simulated((d.path / "devices.xml").string()));
+  CHECK(std::filesystem::directory_iterator(d.path)->path().filename() == "devices.xml");  // no state created
+  auto nofile = board::is_simulated_board((d.path / "missing.xml").string());
+  REQUIRE_FALSE(nofile.ok());
+  CHECK(nofile.error().code == Errc::not_found);
+  auto what = board::is_simulated_board("tape-library-please");
+  REQUIRE_FALSE(what.ok());
+  CHECK(what.error().code == Errc::invalid_argument);
+}

@@ -31,11 +31,11 @@
 #include "drivers/library.hpp"
 #include "drivers/media_changer.hpp"
 #include "drivers/tape_drive.hpp"
-#include "firmware/library/cartridge_moves.hpp"
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/format/sha256.hpp"
+#include "firmware/library/cartridge_moves.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pools/cartridge_mount.hpp"
-#include "firmware/pools/drive_reservations.hpp"
 #include "firmware/restore/restore_job.hpp"
 #include "hal/in_process_transport.hpp"
 #include "firmware/restore/memory_tape.hpp"
@@ -193,7 +193,7 @@ class Appliance {
       a->drives_.push_back(std::make_unique<drivers::TapeDrive>(*a->transports_.back(), "drive" + std::to_string(i)));
       a->library_.drives.push_back({.drive = a->drives_.back().get(), .element_address = a->sim_->drive_element(i)});
     }
-    a->reservations_ = std::make_unique<firmware::pools::DriveReservations>(a->library_);
+    a->reservations_ = std::make_unique<firmware::library::DriveReservations>(a->library_);
     a->cat_ = TG_TRY(firmware::catalog::Catalog::open(dir / "catalog.sqlite", hal::system_clock()));
     return a;
   }
@@ -210,7 +210,7 @@ class Appliance {
   sim::SimLibrary& sim() { return *sim_; }
   drivers::Library& library() { return library_; }
   firmware::catalog::Catalog& cat() { return *cat_; }
-  firmware::pools::DriveReservations& drives() { return *reservations_; }
+  firmware::library::DriveReservations& drives() { return *reservations_; }
 
  private:
   Appliance() = default;
@@ -219,7 +219,7 @@ class Appliance {
   std::unique_ptr<drivers::MediaChanger> changer_;
   std::vector<std::unique_ptr<drivers::TapeDrive>> drives_;
   drivers::Library library_;
-  std::unique_ptr<firmware::pools::DriveReservations> reservations_;
+  std::unique_ptr<firmware::library::DriveReservations> reservations_;
   std::unique_ptr<firmware::catalog::Catalog> cat_;
 };
 

@@ -49,7 +49,7 @@ struct SimBackup {
   test::ScratchDir dir{"backup-job"};
   std::unique_ptr<board::Board> board;
   std::unique_ptr<catalog::Catalog> cat;
-  std::unique_ptr<pools::DriveReservations> drives;
+  std::unique_ptr<library::DriveReservations> drives;
   std::map<std::string, std::vector<std::uint8_t>> files;  // rel path -> content
 
   explicit SimBackup(const std::string& spec) {
@@ -59,7 +59,7 @@ struct SimBackup {
     auto c = catalog::Catalog::open(dir.path / "catalog.sqlite", hal::system_clock());
     if (!c) FAIL(c.error().message);
     cat = std::move(*c);
-    drives = std::make_unique<pools::DriveReservations>(board->library());
+    drives = std::make_unique<library::DriveReservations>(board->library());
     REQUIRE(cat->create_pool({.name = "p1"}).ok());
     auto labels = pools::read_labels(*cat, *drives, true);
     if (!labels) FAIL(labels.error().message);
@@ -291,7 +291,7 @@ TEST_CASE("killed with SIGKILL mid-job, the rerun appends after end of data and 
     REQUIRE(b.ok());
     auto c = catalog::Catalog::open(dir.path / "catalog.sqlite", hal::system_clock());
     REQUIRE(c.ok());
-    pools::DriveReservations drives((*b)->library());
+    library::DriveReservations drives((*b)->library());
     REQUIRE((*c)->create_pool({.name = "p1"}).ok());
     REQUIRE(pools::read_labels(**c, drives, true).ok());
   }
@@ -302,7 +302,7 @@ TEST_CASE("killed with SIGKILL mid-job, the rerun appends after end of data and 
     auto b = board::open_board(spec, dir.path / "state");
     auto c = catalog::Catalog::open(dir.path / "catalog.sqlite", hal::system_clock());
     if (!b || !c) ::_exit(3);
-    pools::DriveReservations drives((*b)->library());
+    library::DriveReservations drives((*b)->library());
     KillAfterBlocks job(20);
     auto r = backup::run_backup(req, (*b)->library(), drives, **c, job, hal::system_clock());
     if (!r) std::fprintf(stderr, "child: %s\n", r.error().message.c_str());
@@ -323,7 +323,7 @@ TEST_CASE("killed with SIGKILL mid-job, the rerun appends after end of data and 
   auto before = (*c)->files_on_tape("repo1");
   REQUIRE(before.ok());
   CHECK(before->size() < files.size());  // the kill really was mid-job
-  pools::DriveReservations drives((*b)->library());
+  library::DriveReservations drives((*b)->library());
   TestJob job;
   auto r = backup::run_backup(req, (*b)->library(), drives, **c, job, hal::system_clock());
   INFO([&] { std::string s; for (auto& l : job.logs) s += l + "\n"; return s; }());

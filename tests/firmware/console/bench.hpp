@@ -34,7 +34,7 @@ struct Bench {
     REQUIRE(b.ok());
     board = std::move(*b);
     app.library = &board->library();
-    drives = std::make_unique<firmware::pools::DriveReservations>(board->library());
+    drives = std::make_unique<firmware::library::DriveReservations>(board->library());
     app.drives = drives.get();
     app.paths = board->paths();
     REQUIRE(app.paths.ensure().ok());
@@ -65,7 +65,7 @@ struct Bench {
   TempDir tmp;
   std::unique_ptr<board::Board> board;
   std::unique_ptr<firmware::EventLog> log;
-  std::unique_ptr<firmware::pools::DriveReservations> drives;
+  std::unique_ptr<firmware::library::DriveReservations> drives;
   std::unique_ptr<firmware::service::JobManager> jobs;
   std::unique_ptr<firmware::service::SavedJobStore> saved;
   firmware::console::Appliance app;

@@ -15,7 +15,7 @@ TEST_CASE("a write-protected cartridge is refused before it is overwritten, a wr
                              d.path() / "state");
   REQUIRE(b.ok());
   auto& lib = (*b)->library();
-  pools::DriveReservations drives(lib);
+  library::DriveReservations drives(lib);
   auto lease = drives.reserve("test");
   REQUIRE(lease.ok());
   auto empty = library::refuse_overwrite(lease->drive(), "the cartridge in drive0");

@@ -1,6 +1,6 @@
 // Pools against the simulated library (board/sim through the in-process
 // transport): inventory --read-labels, label with its refusals, mounting an
-// allocated cartridge for writing, drive reservations.
+// allocated cartridge for writing (drive reservations: tests/firmware/library).
 #include <random>
 
 #include "board/board.hpp"
@@ -178,35 +178,5 @@ TEST_CASE("pools on the simulated library: read labels, label, refuse, allocate,
     CHECK(TG_REQUIRE_OK(f.cat->cartridge(c)).state == CartridgeState::foreign);
     TG_REQUIRE_STATUS(unload_cartridge(f.lib(), lease));
   }
-  CHECK(f.drives_empty());
-}
-
-TEST_CASE("pools on the simulated library: one owner per drive") {
-  SimPools f;
-  auto first = TG_REQUIRE_OK(f.drives->reserve("job 1"));
-  auto second = TG_REQUIRE_OK(f.drives->reserve("job 2"));
-  CHECK(first.name() != second.name());
-  auto third = f.drives->reserve("console");
-  REQUIRE_FALSE(third.ok());
-  CHECK(third.error().code == Errc::busy);
-  CHECK_THAT(third.error().message, Catch::Contains("job 1"));
-  auto named = f.drives->reserve("console", first.name());
-  REQUIRE_FALSE(named.ok());
-  CHECK_THAT(named.error().message, Catch::Contains("in use by job 1"));
-  CHECK(f.drives->reserve("console", std::string("nope")).error().code == Errc::not_found);
-  auto status = f.drives->status();
-  REQUIRE(status.size() == 2);
-  CHECK(status[0].owner.has_value());
-  std::string freed = first.name();
-  first.release();
-  auto again = TG_REQUIRE_OK(f.drives->reserve("console", freed));
-  CHECK(again.name() == freed);
-  // Loading a cartridge that sits in the other reserved drive is refused.
-  auto barcode = f.barcodes_in_slots().at(0);
-  TG_REQUIRE_STATUS(load_cartridge(f.lib(), second, barcode));
-  auto clash = load_cartridge(f.lib(), again, barcode);
-  REQUIRE_FALSE(clash.ok());
-  CHECK(clash.error().code == Errc::busy);
-  TG_REQUIRE_STATUS(unload_cartridge(f.lib(), second));
   CHECK(f.drives_empty());
 }

@@ -52,7 +52,7 @@ struct SimRestore {
   test::ScratchDir dir{"restore-e2e"};
   std::unique_ptr<board::Board> board;
   std::unique_ptr<catalog::Catalog> cat;
-  std::unique_ptr<pools::DriveReservations> drives;
+  std::unique_ptr<library::DriveReservations> drives;
   std::map<std::string, std::vector<std::uint8_t>> files;
   backup::BackupSummary summary;
 
@@ -62,7 +62,7 @@ struct SimRestore {
     if (!b) FAIL(b.error().message);
     board = std::move(*b);
     open_catalog();
-    drives = std::make_unique<pools::DriveReservations>(board->library());
+    drives = std::make_unique<library::DriveReservations>(board->library());
     REQUIRE(cat->create_pool({.name = "p1"}).ok());
     REQUIRE(pools::read_labels(*cat, *drives, true).ok());
     // A VM chain's disk that spans cartridges, and small files around it.

@@ -1,6 +1,6 @@
-#include "firmware/pools/drive_reservations.hpp"
+#include "firmware/library/drive_reservations.hpp"
 
-namespace tg::firmware::pools {
+namespace tg::firmware::library {
 
 DriveLease::DriveLease(DriveLease&& o) noexcept : owner_(o.owner_), drive_(o.drive_) {
   o.owner_ = nullptr;
@@ -144,4 +144,4 @@ void DriveReservations::note_loaded(const std::string& drive, std::optional<std:
     if (s.drive->drive && s.drive->drive->name() == drive && !s.owner) s.loaded = std::move(barcode);
 }
 
-}  // namespace tg::firmware::pools
+}  // namespace tg::firmware::library

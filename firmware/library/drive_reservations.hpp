@@ -26,7 +26,7 @@
 #include "drivers/library.hpp"
 #include "hal/result.hpp"
 
-namespace tg::firmware::pools {
+namespace tg::firmware::library {
 
 struct DriveStatus {
   std::string drive;                    // TapeDrive::name()
@@ -119,4 +119,4 @@ class DriveReservations {
   std::mutex changer_mu_;    // used on the root only
 };
 
-}  // namespace tg::firmware::pools
+}  // namespace tg::firmware::library
