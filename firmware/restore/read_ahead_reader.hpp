@@ -44,10 +44,12 @@ namespace tg::firmware::restore {
 
 // Restore's ring: 32 MiB is 80 ms of an LTO-9 streaming at 400 MB/s, which
 // covers what stalls the consumer for a moment (a file's fsync, rename and
-// directory fsync, scheduling), while a longer stall (writeback of a large
-// file) would outlast any ring of sane size anyway. Unlike backup, whatever
-// was read ahead past the last wanted block is read for nothing at each
-// LOCATE and at the end of each cartridge, so more is not free.
+// directory fsync, scheduling), while a longer stall (a whole large file's
+// writeback at its fsync) would outlast any ring of sane size: that is why
+// a restored file's writeback runs while it is written (writeback_pacer.hpp).
+// Unlike backup, whatever was read ahead past the last wanted block is read
+// for nothing at each LOCATE and at the end of each cartridge, so more is
+// not free.
 inline constexpr std::size_t kDefaultReadAheadBytes = 32u << 20;
 
 struct ReadAheadStats {

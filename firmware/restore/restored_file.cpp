@@ -13,6 +13,11 @@ namespace tg::firmware::restore {
 namespace {
 
 std::atomic<WriteFunction> g_write{nullptr};
+std::atomic<DurabilityObserver> g_observer{nullptr};
+
+void observe(DurabilityStep step, std::uint64_t offset = 0, std::uint64_t length = 0) {
+  if (DurabilityObserver f = g_observer.load(std::memory_order_acquire)) f(step, offset, length);
+}
 
 ssize_t write_bytes(int fd, const void* buf, std::size_t count) {
   WriteFunction f = g_write.load(std::memory_order_acquire);
@@ -28,6 +33,7 @@ Error sys_error(const std::string& what, const std::filesystem::path& p) {
 }  // namespace
 
 WriteFunction set_write_function_for_tests(WriteFunction f) { return g_write.exchange(f); }
+DurabilityObserver set_durability_observer_for_tests(DurabilityObserver f) { return g_observer.exchange(f); }
 
 Error RestoredFile::full_disk_error(const char* what) {
   const int err = errno;
@@ -107,6 +113,8 @@ RestoredFile& RestoredFile::operator=(RestoredFile&& o) noexcept {
     written_ = o.written_;
     disk_full_ = o.disk_full_;
     hash_ = std::move(o.hash_);
+    pacer_ = o.pacer_;
+    pacing_ = o.pacing_;
     o.fd_ = -1;
     o.temp_name_.clear();
   }
@@ -143,6 +151,36 @@ Status RestoredFile::write(std::uint64_t file_offset, std::span<const std::uint8
     bytes = bytes.subspan(static_cast<std::size_t>(n));
     written_ += static_cast<std::uint64_t>(n);
   }
+  return pace_writeback();
+}
+
+Status RestoredFile::pace_writeback() {
+  if (!pacing_) return {};
+  const WritebackStep step = pacer_.after_write(written_);
+  if (!step.start.empty()) TG_CHECK(sync_range(step.start, SYNC_FILE_RANGE_WRITE, DurabilityStep::writeback_started));
+  // WRITE between the waits: a page dirtied again since it was started is
+  // written too, so the whole range is on disk when this returns.
+  if (!step.wait.empty()) {
+    TG_CHECK(sync_range(step.wait, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER,
+                        DurabilityStep::writeback_waited));
+  }
+  return {};
+}
+
+Status RestoredFile::sync_range(ByteRange range, unsigned flags, DurabilityStep step) {
+  if (::sync_file_range(fd_, static_cast<off_t>(range.offset), static_cast<off_t>(range.length), flags) != 0) {
+    // A file system or kernel without it: the file is written back by the
+    // kernel and by the fsync in commit(), as it would be without pacing.
+    if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == ESPIPE) {
+      pacing_ = false;
+      return {};
+    }
+    // Delayed allocation finds a full disk when writeback starts: the same
+    // stop as a full disk met by write(2).
+    if (is_disk_full(errno)) return full_disk_error("writeback");
+    return sys_error("cannot write back", temp_);
+  }
+  observe(step, range.offset, range.length);
   return {};
 }
 
@@ -165,6 +203,7 @@ Status RestoredFile::commit() {
   // a full disk only here. After the owner and mode: they are made durable
   // with the data.
   if (::fsync(fd_) != 0) return is_disk_full(errno) ? full_disk_error("fsync") : sys_error("cannot fsync", temp_);
+  observe(DurabilityStep::file_synced, 0, written_);
   if (::close(fd_) != 0) {
     fd_ = -1;
     return is_disk_full(errno) ? full_disk_error("close") : sys_error("cannot close", temp_);
@@ -181,7 +220,9 @@ Status RestoredFile::commit() {
     return sys_error("cannot rename to", final_);
   }
   temp_name_.clear();
+  observe(DurabilityStep::renamed);
   if (::fsync(dir_.get()) != 0) return sys_error("cannot fsync directory", final_.parent_path());
+  observe(DurabilityStep::directory_synced);
   return {};
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // One file being restored: written under a temporary name next to its
 // final place, hashed as the bytes arrive, fsync'd, and renamed to its
-// name only when the SHA-256 matches the catalog's. An existing file is
+// name only when the SHA-256 matches the catalog's. Its writeback is
+// started while it is written (writeback_pacer.hpp), so that fsync finds
+// little left to wait for. An existing file is
 // never replaced unless the caller allows it, and the check is the rename
 // itself (RENAME_NOREPLACE), so nothing created meanwhile is lost either.
 //
@@ -30,6 +32,7 @@
 
 #include "firmware/format/sha256.hpp"
 #include "firmware/restore/target_directory.hpp"
+#include "firmware/restore/writeback_pacer.hpp"
 #include "hal/result.hpp"
 #include "hal/unique_fd.hpp"
 
@@ -45,6 +48,13 @@ Status check_relative_path(const std::string& path);
 // nullptr puts write(2) back; returns the function it replaces.
 using WriteFunction = ssize_t (*)(int fd, const void* buf, std::size_t count);
 WriteFunction set_write_function_for_tests(WriteFunction f);
+
+// Test seam: told of every step that puts a restored file's bytes and name
+// on disk, in the order they happen, with the byte range where one applies
+// (0, 0 for the others). nullptr stops it; returns the observer it replaces.
+enum class DurabilityStep { writeback_started, writeback_waited, file_synced, renamed, directory_synced };
+using DurabilityObserver = void (*)(DurabilityStep step, std::uint64_t offset, std::uint64_t length);
+DurabilityObserver set_durability_observer_for_tests(DurabilityObserver f);
 
 // What a member's header says about the file besides its bytes.
 struct FileAttributes {
@@ -106,8 +116,12 @@ class RestoredFile {
   std::uint64_t written_ = 0;
   bool disk_full_ = false;
   std::unique_ptr<format::Sha256> hash_;
+  WritebackPacer pacer_;
+  bool pacing_ = true;                   // off where the file system has no sync_file_range
   Error full_disk_error(const char* what);
   Status apply_attributes();
+  Status pace_writeback();
+  Status sync_range(ByteRange range, unsigned flags, DurabilityStep step);
 };
 
 }  // namespace tg::firmware::restore

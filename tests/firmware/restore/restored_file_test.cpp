@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "firmware/format/sha256.hpp"
 #include "firmware/restore/restored_file.hpp"
 #include "firmware/format/tar_fixture.hpp"
@@ -124,4 +126,104 @@ TEST_CASE("a symlink at the final name is replaced with --overwrite, its target 
   t.restore("name", {7}, FileAttributes{}, false, true);
   CHECK(fs::is_regular_file(fs::symlink_status(t.to() / "name")));
   CHECK(test::read_file(t.dir.path / "victim") == std::vector<std::uint8_t>{'o', 'k'});
+}
+
+namespace {
+
+struct Step {
+  DurabilityStep step;
+  std::uint64_t offset, length;
+};
+std::vector<Step> g_steps;
+void record_step(DurabilityStep s, std::uint64_t offset, std::uint64_t length) { g_steps.push_back({s, offset, length}); }
+
+struct ObserverGuard {
+  ObserverGuard() {
+    g_steps.clear();
+    set_durability_observer_for_tests(record_step);
+  }
+  ~ObserverGuard() { set_durability_observer_for_tests(nullptr); }
+};
+
+std::vector<std::uint8_t> pattern(std::size_t n) {
+  std::vector<std::uint8_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(i * 131 + (i >> 12));
+  return v;
+}
+
+// Writes `bytes` in 256 KiB pieces, as blocks arrive from tape.
+Status write_in_blocks(RestoredFile& f, const std::vector<std::uint8_t>& bytes) {
+  constexpr std::size_t kBlock = 256 << 10;
+  for (std::size_t at = 0; at < bytes.size(); at += kBlock) {
+    auto piece = std::span<const std::uint8_t>(bytes).subspan(at, std::min(kBlock, bytes.size() - at));
+    TG_CHECK(f.write(at, piece));
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a large file is written back while it is written, then fsynced, renamed, its directory fsynced") {
+  Target t;
+  ObserverGuard guard;
+  // 5 windows and a bit: writeback started for each window, waits behind.
+  const auto bytes = pattern(static_cast<std::size_t>(5 * kWritebackWindowBytes + 300'000));
+  auto f = RestoredFile::create(RestoredFileSpec{.target = t.target.get(),
+                                                 .path = "vm/disk.img",
+                                                 .size = bytes.size(),
+                                                 .sha256 = firmware::format::sha256_hex(bytes),
+                                                 .attributes = FileAttributes{}});
+  REQUIRE(f.ok());
+  REQUIRE(write_in_blocks(*f, bytes).ok());
+  // Nothing is durable under the final name before commit.
+  CHECK_FALSE(fs::exists(t.to() / "vm/disk.img"));
+  REQUIRE(f->commit().ok());
+
+  std::vector<DurabilityStep> order;
+  std::uint64_t started_to = 0;
+  for (const Step& s : g_steps) {
+    if (order.empty() || order.back() != s.step) order.push_back(s.step);
+    if (s.step == DurabilityStep::writeback_started) {
+      CHECK(s.offset == started_to);
+      started_to = s.offset + s.length;
+    }
+  }
+  CHECK(started_to == 5 * kWritebackWindowBytes);
+  // Starts and waits interleave while writing; then, in this order, the
+  // data's fsync (all of it), the rename, the directory's fsync.
+  REQUIRE(order.size() >= 4);
+  CHECK(order.front() == DurabilityStep::writeback_started);
+  const std::vector<DurabilityStep> tail(order.end() - 3, order.end());
+  CHECK(tail == std::vector<DurabilityStep>{DurabilityStep::file_synced, DurabilityStep::renamed,
+                                            DurabilityStep::directory_synced});
+  CHECK(std::count(order.begin(), order.end(), DurabilityStep::writeback_waited) >= 1);
+  auto synced = std::find_if(g_steps.begin(), g_steps.end(),
+                             [](const Step& s) { return s.step == DurabilityStep::file_synced; });
+  CHECK(synced->length == bytes.size());
+  CHECK(test::read_file(t.to() / "vm/disk.img") == bytes);
+}
+
+TEST_CASE("a checksum mismatch after writeback leaves no file and never fsyncs or renames") {
+  Target t;
+  ObserverGuard guard;
+  auto bytes = pattern(static_cast<std::size_t>(3 * kWritebackWindowBytes));
+  const std::string recorded = firmware::format::sha256_hex(bytes);
+  bytes[bytes.size() / 2] ^= 0x01;   // what the tape gave differs by one bit
+  auto f = RestoredFile::create(RestoredFileSpec{
+      .target = t.target.get(), .path = "bad.img", .size = bytes.size(), .sha256 = recorded});
+  REQUIRE(f.ok());
+  const fs::path temp = f->temp_path();
+  REQUIRE(write_in_blocks(*f, bytes).ok());
+  CHECK(fs::exists(temp));
+  auto c = f->commit();
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().code == Errc::data_integrity);
+  CHECK(c.error().message.find("checksum mismatch") != std::string::npos);
+  CHECK_FALSE(fs::exists(t.to() / "bad.img"));
+  CHECK_FALSE(fs::exists(temp));
+  for (const Step& s : g_steps) {
+    CHECK(s.step != DurabilityStep::file_synced);
+    CHECK(s.step != DurabilityStep::renamed);
+  }
+  CHECK_FALSE(g_steps.empty());   // its writeback had been started
 }
