@@ -240,6 +240,15 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   }
   // The last manifest is known now; only retries need one while streaming.
   if (auto mf = table.append_pending_manifest(); !mf) return fail(std::move(mf).error());
+  // The table holds all the stream needs from here on: the scan's list
+  // (~0.7 KiB a file), the catalog's (path, size, mtime) set and `todo` are
+  // freed before the stream starts. The allocator keeps most of those pages,
+  // but the stream's own allocations (the catalog's page cache, rows waiting
+  // for a sync) reuse them instead of adding to the job's peak.
+  const std::size_t files_todo = todo.size();
+  todo = {};
+  on_tape = {};
+  scan.files = {};
 
   SessionConfig sc{.pool = req.pool,
                    .media_set = media_set->id,
@@ -278,7 +287,7 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
   CartridgeSession session(cat, lib, drives, ctx, sc);
   ProgressSnapshot loading;
   loading.bytes_total = bytes_total;
-  loading.files_total = todo.size();
+  loading.files_total = files_todo;
   session.report_progress_in(&loading);
   if (Status s = session.mount_next(); !s) return fail(std::move(s).error());
   session.report_progress_in(nullptr);
@@ -292,7 +301,7 @@ Result<BackupSummary> run_backup(const BackupRequest& req, drivers::Library& lib
     ctx.log(LogLevel::warning, "drive " + session.drive_name() + ": cannot select variable-block mode: " +
                                    s.error().message);
 
-  CatalogRecorder recorder(cat, session, table, ctx, job.id, bytes_total, todo.size(), block_size);
+  CatalogRecorder recorder(cat, session, table, ctx, job.id, bytes_total, files_todo, block_size);
   pipeline::StreamConfig cfg;
   cfg.writer.block_size = block_size;
   cfg.writer.tape_file_bytes = req.tape_file_bytes;

@@ -5,7 +5,7 @@
 namespace tg::firmware::backup {
 
 namespace {
-catalog::BackupKind catalog_kind(const std::string& kind) {
+catalog::BackupKind catalog_kind(std::string_view kind) {
   return kind == "incremental" || kind == "reverse" ? catalog::BackupKind::incremental : catalog::BackupKind::full;
 }
 }  // namespace
@@ -60,8 +60,8 @@ Status CatalogRecorder::write_pending(std::optional<std::uint64_t> commit_blocks
     const pipeline::Member& m = table_.at(i);
     auto f = cat_.add_backup_file(catalog::BackupFileStart{.job = job_,
                                                            .repository = table_.repository(),
-                                                           .path = m.path,
-                                                           .group = m.group,
+                                                           .path = std::string(m.path),
+                                                           .group = std::string(m.group),
                                                            .kind = catalog_kind(m.kind),
                                                            .size = m.size,
                                                            .mtime = m.mtime,
@@ -125,7 +125,7 @@ Status CatalogRecorder::member_finished(std::size_t i) {
     bytes_written_ += m.size;
     snap_.files_done = files_written_;
   } else {
-    ctx_.log(LogLevel::warning, "'" + m.path + "' " + pipeline::member_outcome_name(m.outcome) + ": " +
+    ctx_.log(LogLevel::warning, "'" + std::string(m.path) + "' " + pipeline::member_outcome_name(m.outcome) + ": " +
                                     m.outcome_detail + (m.attempt < 2 ? "; not recorded as on tape, will retry it"
                                                                       : "; not recorded as on tape"));
   }
@@ -167,7 +167,7 @@ void CatalogRecorder::member_requeued(std::size_t i, std::size_t retry, const ch
     bytes_written_ -= m.size;
     snap_.files_done = files_written_;
   }
-  ctx_.log(LogLevel::warning, "'" + m.path + "' will be written again" +
+  ctx_.log(LogLevel::warning, "'" + std::string(m.path) + "' will be written again" +
                                   (retry == SIZE_MAX ? std::string(" (already queued)") : std::string()) + ": " + why);
 }
 
@@ -235,7 +235,7 @@ std::vector<FileFailure> CatalogRecorder::failures() const {
     for (std::size_t j = i; j < n; ++j)
       if (table_.at(j).origin == i && table_.at(j).outcome != pipeline::MemberOutcome::ok)
         reason = std::string(pipeline::member_outcome_name(table_.at(j).outcome)) + ": " + table_.at(j).outcome_detail;
-    out.push_back({m.path, reason.empty() ? "not written" : reason});
+    out.push_back({std::string(m.path), reason.empty() ? "not written" : reason});
   }
   return out;
 }

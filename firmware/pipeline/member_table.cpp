@@ -18,15 +18,32 @@ const char* member_outcome_name(MemberOutcome o) {
 
 MemberTable::MemberTable(std::size_t capacity, std::string repository, std::string job_uuid,
                          std::uint64_t manifest_interval)
-    : capacity_(capacity), members_(new Member[capacity]), repository_(std::move(repository)),
-      job_(std::move(job_uuid)), manifest_interval_(manifest_interval ? manifest_interval : 1) {}
+    : capacity_(capacity),
+      chunks_(std::make_unique<std::unique_ptr<Member[]>[]>((capacity + kChunkMembers - 1) / kChunkMembers)),
+      repository_(std::move(repository)), job_(std::move(job_uuid)),
+      manifest_interval_(manifest_interval ? manifest_interval : 1) {}
+
+std::size_t MemberTable::text_bytes() const {
+  std::lock_guard lk(mu_);
+  return text_.reserved_bytes();
+}
+
+std::string_view MemberTable::text_like(std::string_view text, std::string_view previous) {
+  return text == previous && previous.data() != nullptr ? previous : text_.add(text);
+}
 
 Result<std::size_t> MemberTable::append_locked(const Member& like, std::uint32_t origin, std::uint32_t attempt) {
   std::size_t i = count_.load(std::memory_order_relaxed);
   if (i >= capacity_)
     return make_error(Errc::internal, "too many retries in one job (member table of " + std::to_string(capacity_) +
                                           " entries is full)");
-  Member& m = members_[i];
+  const std::size_t chunk = i / kChunkMembers;
+  if (chunk == allocated_chunks_.load(std::memory_order_relaxed)) {
+    // Published to readers by count_ below (release), like the fields.
+    chunks_[chunk] = std::make_unique<Member[]>(kChunkMembers);
+    allocated_chunks_.store(chunk + 1, std::memory_order_release);
+  }
+  Member& m = at(i);
   m.source = like.source;
   m.path = like.path;
   m.size = like.size;
@@ -50,8 +67,8 @@ Result<std::size_t> MemberTable::append_locked(const Member& like, std::uint32_t
 
 Result<std::size_t> MemberTable::append_manifest_locked() {
   Member like;
-  like.path = format::manifest_member_name(job_, ++manifests_);
-  like.kind = std::string(format::pax::kManifestKind);
+  like.path = text_.add(format::manifest_member_name(job_, ++manifests_));
+  like.kind = format::pax::kManifestKind;  // a literal: lives as long as the program
   like.is_manifest = true;
   like.list_from = unlisted_from_;
   like.list_to = count_.load(std::memory_order_relaxed);
@@ -73,13 +90,23 @@ Result<std::size_t> MemberTable::append(const MemberInput& in) {
   std::size_t i;
   {
     std::lock_guard lk(mu_);
+    // Against the last member appended (a retry or manifest in between
+    // only makes a chain's key be copied once more).
+    const std::size_t n = count_.load(std::memory_order_relaxed);
+    const Member* prev = n > 0 ? &at(n - 1) : nullptr;
     Member like;
-    like.source = in.source;
-    like.path = in.path;
+    like.source = text_.add(in.source);
+    // The tar path is usually the tail of the source path: no copy then.
+    const std::string_view src = like.source;
+    if (src.size() > in.path.size() && src.substr(src.size() - in.path.size()) == in.path &&
+        src[src.size() - in.path.size() - 1] == '/')
+      like.path = src.substr(src.size() - in.path.size());
+    else
+      like.path = text_.add(in.path);
     like.size = in.size;
     like.mtime = in.mtime;
-    like.group = in.group;
-    like.kind = in.kind;
+    like.group = text_like(in.group, prev ? prev->group : std::string_view());
+    like.kind = text_like(in.kind, prev ? prev->kind : std::string_view());
     like.identity = in.identity;
     like.owner = in.owner;
     i = TG_TRY(append_locked(like, 0, 1));
@@ -93,9 +120,9 @@ Result<std::optional<std::size_t>> MemberTable::append_retry(std::size_t i) {
   std::size_t r;
   {
     std::lock_guard lk(mu_);
-    if (members_[i].retried) return std::optional<std::size_t>();
-    members_[i].retried = true;
-    const Member& m = members_[i];  // input fields are immutable once framed
+    if (at(i).retried) return std::optional<std::size_t>();
+    at(i).retried = true;
+    const Member& m = at(i);  // input fields are immutable once framed
     r = TG_TRY(append_locked(m, m.origin, m.attempt + 1));
     TG_CHECK(list_if_due_locked());
   }
@@ -109,7 +136,7 @@ Result<std::optional<std::size_t>> MemberTable::append_pending_manifest() {
     std::lock_guard lk(mu_);
     bool any = false;
     for (std::size_t j = unlisted_from_; j < count_.load(std::memory_order_relaxed) && !any; ++j)
-      any = !members_[j].is_manifest;
+      any = !at(j).is_manifest;
     if (!any) return std::optional<std::size_t>();
     r = TG_TRY(append_manifest_locked());
   }
@@ -137,8 +164,8 @@ void MemberTable::notify_open() {
 
 OpenState MemberTable::wait_open(std::size_t i) {
   std::unique_lock lk(mu_);
-  cv_.wait(lk, [&] { return stopped() || members_[i].open_state.load() != OpenState::pending; });
-  return members_[i].open_state.load();
+  cv_.wait(lk, [&] { return stopped() || at(i).open_state.load() != OpenState::pending; });
+  return at(i).open_state.load();
 }
 
 void MemberTable::wait_for_members(std::size_t have) {
@@ -161,7 +188,7 @@ void MemberTable::stop() {
 }
 
 format::MemberMeta MemberTable::meta(std::size_t i) const {
-  const Member& m = members_[i];
+  const Member& m = at(i);
   // TAPEGATE-2: no hash in the header; it follows in the manifest.
   return format::MemberMeta{.path = m.path,
                             .size = m.size,

@@ -1,12 +1,17 @@
 #pragma once
 // The backup files of one stream, in the order they go to tape, shared by
 // the pipeline threads (opener, framer, hasher, writer). Capacity is fixed
-// when the job starts (room for retries and manifests), so appending never
-// reallocates under a reader. Each field has one writer thread, and is
+// when the job starts (room for retries and manifests), but members are
+// stored in chunks allocated as they are appended: a job pays for the
+// members it has, not for the retries it might need, and a chunk never
+// moves under a reader. Their strings live in the table's TextArena (a
+// retry shares its original's). Each field has one writer thread, and is
 // published to the others through an atomic or through the ring's queue:
 //   input fields        - appender, before count_ (size, mtime, owner: the
 //                         opener, from the file it opened, before open_state)
-//   fd, open_*          - opener, published by open_state (release)
+//   fd, open_*          - opener, published by open_state (release); a
+//                         refusal's reason goes into outcome_detail, which
+//                         the framer takes over from there
 //   *_offset, list_*    - framer, published by framed_ (release)
 //   outcome             - framer; atomic because the writer's cut logic
 //                         looks for `skipped` members while the framer may
@@ -32,6 +37,7 @@
 #include <string>
 
 #include "firmware/format/pax_header.hpp"
+#include "firmware/pipeline/text_arena.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::pipeline {
@@ -58,12 +64,12 @@ struct MemberOwner {
 };
 
 struct Member {
-  // Input.
-  std::string source;        // absolute path on the appliance
-  std::string path;          // repository-relative path in the archive
+  // Input; text in the table's arena, NUL-terminated.
+  std::string_view source;   // absolute path on the appliance
+  std::string_view path;     // repository-relative path in the archive
   std::uint64_t size = 0;    // the scan's, then the opened file's
   std::int64_t mtime = 0;
-  std::string group, kind;   // chain key, "full"/"incremental"/...
+  std::string_view group, kind;  // chain key, "full"/"incremental"/...
   std::uint32_t origin = 0;  // index of the first attempt (== own index for originals)
   std::uint32_t attempt = 1;
   SourceIdentity identity;
@@ -74,7 +80,6 @@ struct Member {
   // Opener.
   std::atomic<OpenState> open_state{OpenState::pending};
   int fd = -1;                             // the framer closes it
-  std::string open_error;
   std::int64_t opened_mtime_ns = 0, opened_ctime_ns = 0;
 
   // Hasher.
@@ -119,8 +124,12 @@ class MemberTable {
   static std::size_t capacity_for(std::size_t files) { return files * 3 + files / 64 + 64; }
   std::size_t capacity() const { return capacity_; }
   std::size_t count() const { return count_.load(std::memory_order_acquire); }
-  Member& at(std::size_t i) { return members_[i]; }
-  const Member& at(std::size_t i) const { return members_[i]; }
+  // i < count(): its chunk was allocated before count() included it.
+  Member& at(std::size_t i) { return chunks_[i / kChunkMembers][i % kChunkMembers]; }
+  const Member& at(std::size_t i) const { return chunks_[i / kChunkMembers][i % kChunkMembers]; }
+  // Members in allocated chunks, and their text: what the table costs.
+  std::size_t allocated_members() const { return allocated_chunks_.load(std::memory_order_acquire) * kChunkMembers; }
+  std::size_t text_bytes() const;
   const std::string& repository() const { return repository_; }
   const std::string& job() const { return job_; }
 
@@ -163,11 +172,20 @@ class MemberTable {
  private:
   // Under mu_.
   Result<std::size_t> append_locked(const Member& like, std::uint32_t origin, std::uint32_t attempt);
+  // Text for a new member: the previous member's copy when it is the same
+  // (a chain's files share their key and kind), else a new one.
+  std::string_view text_like(std::string_view text, std::string_view previous);
   Result<std::size_t> append_manifest_locked();
   Status list_if_due_locked();
 
+  // ~100 KiB a chunk: one allocation per 256 files.
+  static constexpr std::size_t kChunkMembers = 256;
   std::size_t capacity_;
-  std::unique_ptr<Member[]> members_;
+  // capacity_ / kChunkMembers (rounded up) pointers, allocated at start;
+  // chunk k is allocated (under mu_) by the append of member k * kChunkMembers.
+  std::unique_ptr<std::unique_ptr<Member[]>[]> chunks_;
+  std::atomic<std::size_t> allocated_chunks_{0};
+  TextArena text_;  // under mu_
   std::atomic<std::size_t> count_{0}, framed_{0};
   std::string repository_, job_;
   std::uint64_t manifest_interval_;

@@ -36,7 +36,7 @@ void SourceOpener::join() {
 
 void SourceOpener::open_one(Member& m) {
   auto refuse = [&](std::string why) {
-    m.open_error = std::move(why);
+    m.outcome_detail = std::move(why);  // the framer's skip reason
     ++stats_.refused;
     m.open_state.store(OpenState::failed, std::memory_order_release);
   };
@@ -44,7 +44,8 @@ void SourceOpener::open_one(Member& m) {
     m.open_state.store(OpenState::ready, std::memory_order_release);
     return;
   }
-  int fd = ::open(m.source.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int fd = ::open(m.source.data(),  // NUL-terminated (TextArena)
+                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
     if (e == ELOOP) return refuse("is a symbolic link now (it was not when the repository was scanned): not followed");

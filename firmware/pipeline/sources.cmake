@@ -4,6 +4,7 @@ target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/../format/sha256_manifest.cpp
   ${CMAKE_CURRENT_LIST_DIR}/block_ring.cpp
   ${CMAKE_CURRENT_LIST_DIR}/member_table.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/text_arena.cpp
   ${CMAKE_CURRENT_LIST_DIR}/source_opener.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tar_framer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stream_hasher.cpp

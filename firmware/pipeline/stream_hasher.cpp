@@ -34,7 +34,7 @@ bool StreamHasher::build_manifest(const Member& m) {
   }
   if (at != m.size) {
     failed_ = true;
-    error_ = make_error(Errc::internal, "checksum manifest '" + m.path + "' came to " + std::to_string(at) +
+    error_ = make_error(Errc::internal, "checksum manifest '" + std::string(m.path) + "' came to " + std::to_string(at) +
                                             " bytes, the framer reserved " + std::to_string(m.size));
     return false;
   }

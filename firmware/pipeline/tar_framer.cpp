@@ -138,7 +138,7 @@ bool TarFramer::frame_member(std::size_t i) {
     table_.set_framed(i + 1);
   };
   if (os == OpenState::failed) {
-    place_empty(MemberOutcome::skipped, m.open_error);
+    place_empty(MemberOutcome::skipped, std::move(m.outcome_detail));  // the opener's reason
     return true;
   }
   auto pre = format::encode_member_preamble(table_.meta(i), preamble_);

@@ -69,13 +69,13 @@ TEST_CASE("the opener opens regular files and refuses links, FIFOs and replaced 
   CHECK(t.at(0).fd >= 0);
   CHECK(t.at(0).size == 5);
   CHECK(t.at(1).open_state.load() == OpenState::failed);
-  CHECK_THAT(t.at(1).open_error, Catch::Contains("symbolic link"));
+  CHECK_THAT(t.at(1).outcome_detail, Catch::Contains("symbolic link"));
   CHECK(t.at(2).open_state.load() == OpenState::failed);
-  CHECK_THAT(t.at(2).open_error, Catch::Contains("no longer a regular file"));
+  CHECK_THAT(t.at(2).outcome_detail, Catch::Contains("no longer a regular file"));
   CHECK(t.at(3).open_state.load() == OpenState::failed);
-  CHECK_THAT(t.at(3).open_error, Catch::Contains("replaced by another file"));
+  CHECK_THAT(t.at(3).outcome_detail, Catch::Contains("replaced by another file"));
   CHECK(t.at(4).open_state.load() == OpenState::failed);
-  CHECK_THAT(t.at(4).open_error, Catch::Contains("vanished"));
+  CHECK_THAT(t.at(4).outcome_detail, Catch::Contains("vanished"));
   opener.join();
   CHECK(t.at(0).fd == -1);  // closed: the framer never took it
   CHECK(opener.stats().opened == 1);
