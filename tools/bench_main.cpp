@@ -11,7 +11,9 @@
 //       after a pipeline run on the same --state (board and catalog): its
 //       newest backup job restored into --target (default DIR/restore) by
 //       the restore job (read-ahead, parse, hash, write, fsync, rename),
-//       against a bare READ loop over the same tape files and blocks
+//       against a bare READ loop over the same tape files and blocks;
+//       backhitches= counts the simulated drive's, both runs together (a
+//       restore that falls behind a throttled drive stops its tape)
 //
 // --bursty drops the page cache of every other repository file first, so
 // the source alternates between disk speed and memory speed.
@@ -182,14 +184,14 @@ int main(int argc, char** argv) {
     std::printf(
         "mode=restore bytes=%llu seconds=%.3f MBps=%.1f raw_bytes=%llu raw_seconds=%.3f raw_MBps=%.1f "
         "ratio=%.2f block=%zu files_failed=%llu ring_full=%llu caller_waits=%llu discarded=%llu "
-        "peak_rss_mb=%.1f rss_before_job_mb=%.1f read_ahead_mb=%zu\n",
+        "peak_rss_mb=%.1f rss_before_job_mb=%.1f read_ahead_mb=%zu backhitches=%llu\n",
         static_cast<unsigned long long>(r->restore_bytes), r->restore_seconds, r->restore_mb_per_s(),
         static_cast<unsigned long long>(r->raw_bytes), r->raw_seconds, r->raw_mb_per_s(),
         r->raw_mb_per_s() > 0 ? r->restore_mb_per_s() / r->raw_mb_per_s() : 0.0, r->block_bytes,
         static_cast<unsigned long long>(r->files_failed), static_cast<unsigned long long>(r->read_ahead.ring_full),
         static_cast<unsigned long long>(r->read_ahead.caller_waits),
         static_cast<unsigned long long>(r->read_ahead.blocks_discarded), hwm / 1024.0, rss_before / 1024.0,
-        a.read_ahead_mib);
+        a.read_ahead_mib, static_cast<unsigned long long>(backhitches(board)));
     return r->files_failed == 0 ? 0 : 1;
   }
   if (a.mode != "pipeline") return fail("mode must be pipeline, raw or restore");

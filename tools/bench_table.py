@@ -33,6 +33,8 @@ SCENARIOS = [
     ("s400.warm", "tapegate backup, 400 MB/s, warm source"),
     ("s400.cold", "tapegate backup, 400 MB/s, cold source"),
     ("s400.small", "tapegate backup, 400 MB/s, small files"),
+    ("s400.restore", "tapegate restore, 400 MB/s"),
+    ("s400.rawread", "raw READ loop, 400 MB/s"),
     ("dual.a", "two 400 MB/s drives at once: job A"),
     ("dual.b", "two 400 MB/s drives at once: job B"),
     ("iscsi.tapegate", "tapegate backup, tgt over iSCSI"),
@@ -207,9 +209,14 @@ def target_rows(scen, ring_mib):
                       ("dual.a", "two 400 MB/s drives at once: job A >= 360 MB/s"),
                       ("dual.b", "two 400 MB/s drives at once: job B >= 360 MB/s")):
         at_least(text, key, 360.0, "360 MB/s", 1.0)
-    for prefix, where in (("unthr", "sim unthrottled"), ("iscsi", "tgt over iSCSI")):
+    # Restore keeps up with the drive (issue 12: >= 0.9 of a raw READ loop
+    # on the same drive). On the unthrottled sim a READ is a memcpy from
+    # the page cache, the hardest reference; the 400 MB/s drive and tgt are
+    # drives with a speed of their own.
+    for prefix, where in (("unthr", "sim unthrottled"), ("s400", "400 MB/s"), ("iscsi", "tgt over iSCSI")):
         ref = med(scen, prefix + ".rawread", "mbps")
-        at_least(f"restore, {where}: >= 0.9 x raw READ loop", prefix + ".restore", ref, fmt(ref) + " MB/s", 0.9)
+        at_least(f"restore, {where}: >= 0.9 x raw READ loop ({where})", prefix + ".restore", ref,
+                 fmt(ref) + " MB/s", 0.9)
     return rows
 
 
