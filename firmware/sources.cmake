@@ -28,6 +28,7 @@ target_sources(tapegate_firmware PRIVATE  # catalog worker: pools
   ${CMAKE_CURRENT_LIST_DIR}/pools/label_inventory.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/library/sources.cmake)  # library operations
 include(${CMAKE_CURRENT_LIST_DIR}/access/sources.cmake)  # users and roles
+include(${CMAKE_CURRENT_LIST_DIR}/metrics/sources.cmake)  # Prometheus metrics
 include(${CMAKE_CURRENT_LIST_DIR}/pipeline/sources.cmake)  # backup worker: format writer, pipeline
 include(${CMAKE_CURRENT_LIST_DIR}/repository/sources.cmake)  # backup worker: repositories
 include(${CMAKE_CURRENT_LIST_DIR}/backup/sources.cmake)  # backup worker: backup job engine

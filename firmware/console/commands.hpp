@@ -12,6 +12,7 @@ Status register_job_commands(CommandTable& t);      // job ...
 Status register_media_commands(CommandTable& t);    // pool create|list, label, inventory --read-labels, catalog list
 Status register_backup_commands(CommandTable& t);   // backup
 Status register_restore_commands(CommandTable& t);
+Status register_metrics_commands(CommandTable& t);  // metrics (Prometheus text)
 Status register_user_commands(CommandTable& t);     // user add|list|remove|passwd
 Status register_sim_commands(CommandTable& t);      // sim insert|remove (simulated boards)  // restore, verify, catalog rebuild, dump
 

@@ -231,6 +231,7 @@ Result<CommandTable> make_command_table() {
   TG_CHECK(register_media_commands(t));
   TG_CHECK(register_backup_commands(t));
   TG_CHECK(register_restore_commands(t));
+  TG_CHECK(register_metrics_commands(t));
   TG_CHECK(register_user_commands(t));
   TG_CHECK(register_sim_commands(t));
   return t;

@@ -94,6 +94,7 @@ std::string render_text(const Reply& r) {
   }
   if (!r.notes.empty() && !out.empty()) out += "\n";
   for (const auto& n : r.notes) out += terminal_text(n) + "\n";
+  out += r.document;
   return out;
 }
 
@@ -117,6 +118,7 @@ std::string render_json(const Reply& r) {
     for (std::size_t i = 0; i < r.notes.size(); ++i) out += (i ? "," : "") + json_quote(r.notes[i]);
     out += "]";
   }
+  if (!r.document.empty()) out += ",\"text\":" + json_quote(r.document);
   return out + "}\n";
 }
 

@@ -44,6 +44,9 @@ struct Reply {
   // failed check): rendered in full, but the exit status is 1 and the JSON
   // says "ok":false.
   bool failed = false;
+  // A document in a format of its own (Prometheus text): printed as it is
+  // after everything else, and as "text" in JSON. Its producer escapes it.
+  std::string document;
 
   Reply& field(std::string key, Cell value) {
     fields.emplace_back(std::move(key), std::move(value));

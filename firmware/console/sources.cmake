@@ -12,6 +12,7 @@ target_sources(tapegate_firmware PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/commands_drive.cpp
   ${CMAKE_CURRENT_LIST_DIR}/commands_sim.cpp
   ${CMAKE_CURRENT_LIST_DIR}/commands_user.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/commands_metrics.cpp
   ${CMAKE_CURRENT_LIST_DIR}/commands_job.cpp
   ${CMAKE_CURRENT_LIST_DIR}/line_editor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/drive_cleaning.cpp

@@ -41,17 +41,17 @@ void open_scripted(Member& m, Script s) {
     return;
   }
   if (s == Script::refuse) {
-    m.open_error = "vanished after the repository was scanned";
+    m.outcome_detail = "vanished after the repository was scanned";
     m.open_state.store(OpenState::failed);
     return;
   }
   // On the opener's thread: no REQUIRE here (Catch asserts on the test's
   // thread only); a failure shows as a skipped member in the checks.
-  int fd = ::open(m.source.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(m.source.data(), O_RDONLY | O_CLOEXEC);  // NUL-terminated (TextArena)
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) {
     if (fd >= 0) ::close(fd);
-    m.open_error = "test setup: cannot open " + m.source;
+    m.outcome_detail = "test setup: cannot open " + std::string(m.source);
     m.open_state.store(OpenState::failed);
     return;
   }

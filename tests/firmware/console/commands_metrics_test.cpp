@@ -1,0 +1,53 @@
+// metrics through the command table, checked by Prometheus' own promtool.
+#include <cstdio>
+#include <fstream>
+
+#include "console/bench.hpp"
+
+using namespace tg;
+using namespace tg::firmware::console;
+
+namespace {
+// promtool (Debian `prometheus`, installed by tools/setup) reads the
+// exposition on stdin; its verdict and output come back.
+std::pair<int, std::string> promtool_check(const test::Bench& b, const std::string& text) {
+  const auto in = b.tmp.path() / "metrics.prom";
+  std::ofstream(in, std::ios::binary) << text;
+  const std::string cmd = "promtool check metrics < '" + in.string() + "' 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  return {::pclose(p), out};
+}
+}  // namespace
+
+TEST_CASE("metrics name every drive, slot type, pool and job, and promtool accepts them", "[console][metrics]") {
+  test::Bench b;
+  REQUIRE(b.run({"pool", "create", "weekly"}).exit_status == kExitOk);
+  REQUIRE(b.run({"load", "TG0002L9", "drive1"}).exit_status == kExitOk);
+  auto m = b.run({"metrics"});
+  INFO(m.output);
+  REQUIRE(m.exit_status == kExitOk);
+  const std::string& t = m.output;
+  CHECK(t.find("tapegate_build_info{version=\"") != std::string::npos);
+  CHECK(t.find("tapegate_library_elements{type=\"slot\"} 8\n") != std::string::npos);
+  CHECK(t.find("tapegate_library_elements{type=\"mailslot\"} 2\n") != std::string::npos);
+  CHECK(t.find("tapegate_library_elements{type=\"drive\"} 2\n") != std::string::npos);
+  CHECK(t.find("tapegate_library_elements_full{type=\"drive\"} 1\n") != std::string::npos);
+  CHECK(t.find("tapegate_drive_loaded{drive=\"drive0\",barcode=\"\"} 0\n") != std::string::npos);
+  CHECK(t.find("tapegate_drive_loaded{drive=\"drive1\",barcode=\"TG0002L9\"} 1\n") != std::string::npos);
+  CHECK(t.find("tapegate_pool_written_bytes{pool=\"weekly\"} 0\n") != std::string::npos);
+  CHECK(t.find("tapegate_job_info{") != std::string::npos);  // the load ran as a console command, not a job: none expected?
+  CHECK(t.find("tapegate_scrape_ok{part=\"library\"} 1\n") != std::string::npos);
+  CHECK(t.find("tapegate_scrape_ok{part=\"catalog\"} 1\n") != std::string::npos);
+
+  auto [status, verdict] = promtool_check(b, t);
+  INFO(verdict);
+  CHECK(status == 0);
+
+  // --json carries the same document as one string.
+  auto j = b.run({"--json", "metrics"});
+  CHECK(j.output.rfind("{\"ok\":true,\"text\":\"# HELP tapegate_build_info", 0) == 0);
+}
