@@ -96,8 +96,7 @@ bool collect_catalog(console::Appliance& app, std::vector<Family>& out) {
   return true;
 }
 
-bool collect_jobs(console::Appliance& app, std::vector<Family>& out) {
-  if (app.jobs == nullptr) return false;
+void collect_jobs(console::Appliance& app, std::vector<Family>& out) {
   Family info{"tapegate_job_info", "1 for each job the appliance runs or ran recently, with its state", MetricType::gauge, {}};
   Family bytes{"tapegate_job_bytes", "Bytes a job has moved so far", MetricType::gauge, {}};
   Family rate{"tapegate_job_rate_bytes_per_second", "A running job's recent rate", MetricType::gauge, {}};
@@ -115,7 +114,6 @@ bool collect_jobs(console::Appliance& app, std::vector<Family>& out) {
   out.push_back(std::move(bytes));
   out.push_back(std::move(rate));
   out.push_back(std::move(stalls));
-  return true;
 }
 
 }  // namespace
@@ -127,7 +125,11 @@ std::vector<Family> collect_appliance_metrics(console::Appliance& app) {
   Family ok{"tapegate_scrape_ok", "1 when the part could be read for this scrape, 0 when it could not", MetricType::gauge, {}};
   ok.add(collect_library(app, out) ? 1 : 0, {{"part", "library"}});
   ok.add(collect_catalog(app, out) ? 1 : 0, {{"part", "catalog"}});
-  ok.add(collect_jobs(app, out) ? 1 : 0, {{"part", "jobs"}});
+  // Jobs live in the service; a one-shot command has none to report.
+  if (app.jobs != nullptr) {
+    collect_jobs(app, out);
+    ok.add(1, {{"part", "jobs"}});
+  }
   out.push_back(std::move(ok));
   return out;
 }

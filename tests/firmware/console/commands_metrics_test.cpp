@@ -2,7 +2,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "console/bench.hpp"
+#include "firmware/console/bench.hpp"
+#include "firmware/service/job_manager.hpp"
 
 using namespace tg;
 using namespace tg::firmware::console;
@@ -27,6 +28,16 @@ TEST_CASE("metrics name every drive, slot type, pool and job, and promtool accep
   test::Bench b;
   REQUIRE(b.run({"pool", "create", "weekly"}).exit_status == kExitOk);
   REQUIRE(b.run({"load", "TG0002L9", "drive1"}).exit_status == kExitOk);
+  // A finished job with progress, as the service's job list holds it.
+  auto id = b.jobs->start("backup \"nightly\"", "backup", [](firmware::JobContext& ctx) -> Result<Reply> {
+    firmware::ProgressSnapshot p;
+    p.bytes_done = 5'000'000;
+    p.stalls = 3;
+    ctx.progress(p);
+    return Reply{};
+  });
+  REQUIRE(id.ok());
+  REQUIRE(test::eventually([&] { return firmware::service::job_finished(b.jobs->get(*id)->state); }));
   auto m = b.run({"metrics"});
   INFO(m.output);
   REQUIRE(m.exit_status == kExitOk);
@@ -39,7 +50,12 @@ TEST_CASE("metrics name every drive, slot type, pool and job, and promtool accep
   CHECK(t.find("tapegate_drive_loaded{drive=\"drive0\",barcode=\"\"} 0\n") != std::string::npos);
   CHECK(t.find("tapegate_drive_loaded{drive=\"drive1\",barcode=\"TG0002L9\"} 1\n") != std::string::npos);
   CHECK(t.find("tapegate_pool_written_bytes{pool=\"weekly\"} 0\n") != std::string::npos);
-  CHECK(t.find("tapegate_job_info{") != std::string::npos);  // the load ran as a console command, not a job: none expected?
+  const std::string job = "{job=\"" + std::to_string(*id) + "\",name=\"backup \\\"nightly\\\"\",kind=\"backup\"";
+  CHECK(t.find("tapegate_job_info" + job + ",state=\"succeeded\"} 1\n") != std::string::npos);
+  CHECK(t.find("tapegate_job_bytes" + job + "} 5000000\n") != std::string::npos);
+  CHECK(t.find("tapegate_job_drive_stalls" + job + "} 3\n") != std::string::npos);
+  CHECK(t.find("tapegate_job_rate_bytes_per_second" + job) == std::string::npos);  // finished: no rate
+  CHECK(t.find("tapegate_scrape_ok{part=\"jobs\"} 1\n") != std::string::npos);
   CHECK(t.find("tapegate_scrape_ok{part=\"library\"} 1\n") != std::string::npos);
   CHECK(t.find("tapegate_scrape_ok{part=\"catalog\"} 1\n") != std::string::npos);
 
