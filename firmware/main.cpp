@@ -4,6 +4,7 @@
 //   tapegate [--board B] [--state DIR] [--json] [--force] <command> ...
 //   tapegate [--board B] [--state DIR]                       (prompt on a terminal)
 //   tapegate [--board B] [--state DIR] serve [--serial DEV[,BAUD]] [--socket PATH]
+//                [--http ADDR:PORT [--tls-cert FILE --tls-key FILE]]
 //   tapegate --socket PATH <command> ...                     (ask a running service)
 #include <signal.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@
 #include "firmware/service/service.hpp"
 #include "firmware/service/terminal_session.hpp"
 #include "firmware/version.hpp"
+#include "firmware/web/web_server.hpp"
 #include "hal/serial/serial_port.hpp"
 
 namespace {
@@ -52,6 +55,7 @@ struct GlobalOptions {
 const char* kUsage =
     "usage: tapegate [--board B] [--state DIR] [--json] [--force] <command> ...\n"
     "       tapegate [--board B] [--state DIR] serve [--serial DEV[,BAUD]] [--socket PATH]\n"
+    "                [--http ADDR:PORT [--tls-cert FILE --tls-key FILE]]\n"
     "       tapegate --socket PATH <command> ...\n"
     "Boards: an XML file, sim:drives=2,slots=24,..., or iscsi://host[:port]/target.\n"
     "Default board: $TAPEGATE_BOARD, else board/sim.xml of the source tree.\n"
@@ -165,14 +169,35 @@ int run_client(const GlobalOptions& g) {
 
 int run_serve(const GlobalOptions& g, const console::CommandTable& table) {
   service::ServiceOptions opts;
+  std::optional<web::WebOptions> http;
+  std::filesystem::path tls_cert, tls_key;
+  constexpr const char* kUsage = "serve [--serial DEV[,BAUD]] [--socket PATH] [--http ADDR:PORT [--tls-cert FILE --tls-key FILE]]";
   for (std::size_t i = 1; i < g.words.size(); ++i) {
     const auto& w = g.words[i];
-    if ((w == "--serial" || w == "--socket") && i + 1 < g.words.size()) {
-      if (w == "--serial") opts.serial = g.words[++i];
-      else opts.socket = g.words[++i];
+    const bool takes_value = w == "--serial" || w == "--socket" || w == "--http" || w == "--tls-cert" || w == "--tls-key";
+    if (takes_value && i + 1 < g.words.size()) {
+      const std::string& v = g.words[++i];
+      if (w == "--serial") opts.serial = v;
+      else if (w == "--socket") opts.socket = v;
+      else if (w == "--tls-cert") tls_cert = v;
+      else if (w == "--tls-key") tls_key = v;
+      else {
+        auto parsed = web::parse_http_address(v);
+        if (!parsed) return fail(parsed.error(), false);
+        http = *parsed;
+      }
     } else {
-      return fail(Error(Errc::invalid_argument, "serve: unexpected '" + w + "'; usage: serve [--serial DEV[,BAUD]] [--socket PATH]"), false);
+      return fail(Error(Errc::invalid_argument, "serve: unexpected '" + w + "'; usage: " + kUsage), false);
     }
+  }
+  if (!http && (!tls_cert.empty() || !tls_key.empty()))
+    return fail(Error(Errc::invalid_argument, "serve: --tls-cert and --tls-key are for --http ADDR:PORT"), false);
+  if (http) {
+    http->tls_cert = tls_cert;
+    http->tls_key = tls_key;
+    // Refused before anything opens: a service that would send passwords
+    // in the clear does not start.
+    if (auto ok = web::check_web_options(*http); !ok) return fail(ok.error(), false);
   }
   Runtime rt;
   if (auto s = open_runtime(rt, g, true); !s) return fail(s.error(), false);
@@ -210,6 +235,17 @@ int run_serve(const GlobalOptions& g, const console::CommandTable& table) {
     svc.stop();
     return fail(started.error(), false);
   }
+  std::unique_ptr<web::WebServer> web_server;
+  if (http) {
+    web_server = std::make_unique<web::WebServer>(rt.app, table, *http);
+    auto report = web_server->start();
+    if (!report) {
+      svc.stop();
+      return fail(report.error(), false);
+    }
+    std::fputs(report->c_str(), stdout);
+    std::fflush(stdout);
+  }
   while (!svc.finished()) {
     timespec ts{.tv_sec = 1, .tv_nsec = 0};
     int sig = sigtimedwait(&set, nullptr, &ts);
@@ -219,6 +255,7 @@ int run_serve(const GlobalOptions& g, const console::CommandTable& table) {
     }
     svc.tick();
   }
+  if (web_server) web_server->stop();
   svc.stop();
   return 0;
 }

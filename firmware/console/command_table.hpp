@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "firmware/access/role.hpp"
 #include "firmware/console/reply.hpp"
 #include "hal/result.hpp"
 
@@ -33,6 +34,10 @@ struct CommandSpec {
   std::size_t min_args = 0;
   std::size_t max_args = 0;  // positional words after the name
   std::vector<OptionSpec> options;
+  // The least role that may run it through the web API (access/role.hpp);
+  // admin unless a command says otherwise, so a new command is closed until
+  // someone decides who may run it. --force on any command needs admin.
+  access::Role role = access::Role::admin;
 };
 
 struct ParsedArgs {

@@ -117,7 +117,13 @@ Result<Reply> backup(CommandContext& c) {
   std::optional<std::string> name, job;
   if (const auto* n = c.req.args.get("name")) name = *n;
   if (const auto* j = c.req.args.get("job")) job = *j;
-  auto req = TG_TRY(backup_request(c.app, c.arg(0), *pool, name, job));
+  // The repository as a word or as --source (as `job create` and the web
+  // API's {"source": ...} name it): one of the two.
+  const auto* source = c.req.args.get("source");
+  if ((source != nullptr) == !c.req.args.positional.empty())
+    return Error(Errc::invalid_argument, "backup needs one repository, as REPOSITORY or --source REPOSITORY; usage: " +
+                                             c.req.spec->usage);
+  auto req = TG_TRY(backup_request(c.app, source ? *source : c.arg(0), *pool, name, job));
   req.only_new = !c.req.args.has("all");
   if (const auto* d = c.req.args.get("drive")) req.drive = *d;
   // Sparse syncs (docs/tape-format.md, "Tape files and syncs").
@@ -146,7 +152,7 @@ Result<service::JobBody> saved_backup_runner(const service::SavedJob& def, Appli
 
 Status register_backup_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "backup",
-                  .usage = "backup REPOSITORY --pool P [--job NAME] [--name REPO-NAME] [--drive D] [--all] "
+                  .usage = "backup REPOSITORY|--source REPOSITORY --pool P [--job NAME] [--name REPO-NAME] [--drive D] [--all] "
                            "[--sync-gb N] [--sync-seconds N]",
                   .summary = "write a backup repository's new files to tape",
                   .help = "Only files without a committed copy on tape are written (--all writes every file again). "
@@ -155,14 +161,15 @@ Status register_backup_commands(CommandTable& t) {
                           "stops the tape, so syncs are sparse (every --sync-gb, default 64, or --sync-seconds, default "
                           "300, and at the end of each tape file and cartridge); a crash between two syncs makes the "
                           "rerun write those files again.",
-                  .handler = backup, .min_args = 1, .max_args = 1,
-                  .options = {{"pool", true},
+                  .handler = backup, .min_args = 0, .max_args = 1,
+                  .options = {{"source", true},
+                              {"pool", true},
                               {"job", true},
                               {"name", true},
                               {"drive", true},
                               {"all", false},
                               {"sync-gb", true},
-                              {"sync-seconds", true}}}));
+                              {"sync-seconds", true}}, .role = access::Role::operator_}));
   return {};
 }
 

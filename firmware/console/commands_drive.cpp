@@ -206,23 +206,23 @@ Result<Reply> selftest(CommandContext& c) {
 Status register_drive_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "drive info", .usage = "drive info <drive>",
                   .summary = "identity, serial, block limits, medium, position and cartridge memory", .handler = drive_info,
-                  .min_args = 1, .max_args = 1}));
+                  .min_args = 1, .max_args = 1, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "drive tapealert", .usage = "drive tapealert <drive>", .summary = "TapeAlert flags the drive has set",
-                  .handler = drive_tapealert, .min_args = 1, .max_args = 1}));
+                  .handler = drive_tapealert, .min_args = 1, .max_args = 1, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "drive rewind", .usage = "drive rewind <drive>", .summary = "rewind to the beginning of the tape",
-                  .handler = drive_rewind, .min_args = 1, .max_args = 1}));
+                  .handler = drive_rewind, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "drive eject", .usage = "drive eject <drive>", .summary = "rewind and eject (the cartridge stays in the drive bay)",
-                  .handler = drive_eject, .min_args = 1, .max_args = 1}));
+                  .handler = drive_eject, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "drive erase", .usage = "drive erase <drive> [--long]",
                   .summary = "erase the tape in the drive (runs as a job)",
                   .help = "Without --long the drive writes end-of-data at the beginning (seconds); --long overwrites the whole "
                           "tape (hours). WORM and write-protected cartridges are refused.",
-                  .handler = drive_erase, .destructive = true, .min_args = 1, .max_args = 1, .options = {{"long", false}}}));
+                  .handler = drive_erase, .destructive = true, .min_args = 1, .max_args = 1, .options = {{"long", false}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "clean", .usage = "clean <drive>", .summary = "clean a drive with a CLN cartridge from the library (a job)",
                   .help = "The drive must be empty. The cleaning cartridge goes back to its slot afterwards.",
-                  .handler = clean, .min_args = 1, .max_args = 1}));
+                  .handler = clean, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "selftest", .usage = "selftest",
-                  .summary = "transports reachable, changer and drives answer, inventory consistent", .handler = selftest}));
+                  .summary = "transports reachable, changer and drives answer, inventory consistent", .handler = selftest, .role = access::Role::operator_}));
   return {};
 }
 

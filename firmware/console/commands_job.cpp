@@ -197,28 +197,28 @@ Result<Reply> job_run(CommandContext& c) {
 }  // namespace
 
 Status register_job_commands(CommandTable& t) {
-  TG_CHECK(t.add({.name = "job list", .usage = "job list", .summary = "running and recent jobs", .handler = job_list, .needs_library = false}));
+  TG_CHECK(t.add({.name = "job list", .usage = "job list", .summary = "running and recent jobs", .handler = job_list, .needs_library = false, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "job status", .usage = "job status [ID]", .summary = "one job in detail (all jobs without ID)",
-                  .handler = job_status, .needs_library = false, .max_args = 1}));
+                  .handler = job_status, .needs_library = false, .max_args = 1, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "job cancel", .usage = "job cancel ID", .summary = "stop a job at its next safe point",
-                  .handler = job_cancel, .needs_library = false, .min_args = 1, .max_args = 1}));
+                  .handler = job_cancel, .needs_library = false, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "job watch", .usage = "job watch ID", .summary = "follow a job's progress until it ends",
                   .help = "Leaving (ctrl-C, disconnect) stops watching; the job goes on.", .handler = job_watch,
-                  .needs_library = false, .min_args = 1, .max_args = 1}));
+                  .needs_library = false, .min_args = 1, .max_args = 1, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "job continue", .usage = "job continue ID", .summary = "tell a job waiting for the operator that it is done",
-                  .handler = job_continue, .needs_library = false, .min_args = 1, .max_args = 1}));
+                  .handler = job_continue, .needs_library = false, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "job create", .usage = "job create NAME --source REPO --pool P [--schedule S] [--kind K]",
                   .summary = "save a job definition (STATE/jobs/NAME.job)",
                   .help = "Schedules: hourly, daily@HH:MM, weekly@DAY@HH:MM (DAY mon..sun), local time. Kind defaults to backup. "
                           "--force replaces an existing definition.",
                   .handler = job_create, .needs_library = false, .min_args = 1, .max_args = 1,
-                  .options = {{"source", true}, {"pool", true}, {"schedule", true}, {"kind", true}}}));
+                  .options = {{"source", true}, {"pool", true}, {"schedule", true}, {"kind", true}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "job saved", .usage = "job saved", .summary = "saved job definitions with their schedules",
-                  .handler = job_saved, .needs_library = false}));
+                  .handler = job_saved, .needs_library = false, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "job delete", .usage = "job delete NAME", .summary = "delete a saved job definition", .handler = job_delete,
-                  .needs_library = false, .min_args = 1, .max_args = 1}));
+                  .needs_library = false, .min_args = 1, .max_args = 1, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "job run", .usage = "job run NAME", .summary = "run a saved job now", .handler = job_run,
-                  .min_args = 1, .max_args = 1}));
+                  .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   return {};
 }
 

@@ -279,28 +279,28 @@ Result<Reply> reset(CommandContext& c) {
 
 Status register_library_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "inventory", .usage = "inventory", .summary = "every drive, slot and mail slot with barcodes and element addresses",
-                  .help = "Exceptions reported by the changer are decoded (ASC/ASCQ).", .handler = inventory}));
+                  .help = "Exceptions reported by the changer are decoded (ASC/ASCQ).", .handler = inventory, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "status", .usage = "status", .summary = "library and drives: loaded cartridge, ready, density, block size",
-                  .handler = status}));
+                  .handler = status, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "load", .usage = "load <barcode> [drive]",
                   .summary = "move a cartridge into a drive (any free drive if none is named)", .handler = load,
-                  .min_args = 1, .max_args = 2}));
+                  .min_args = 1, .max_args = 2, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "unload", .usage = "unload <barcode|drive>",
                   .summary = "eject a cartridge and put it back in its home slot",
                   .help = "Home is the slot it came from when the changer remembers it and it is empty, else the first free slot.",
-                  .handler = unload, .min_args = 1, .max_args = 1}));
+                  .handler = unload, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "move", .usage = "move <from> <to>",
                   .summary = "move a cartridge between any two elements",
                   .help = "Elements: an address (1026), 'slot N', 'mail N', 'drive NAME' or a bare drive name, a barcode, "
                           "or 'barcode B' when the barcode looks like a number. Slots and mail slots count from 1 in address order.",
-                  .handler = move, .min_args = 2, .max_args = 4}));
-  TG_CHECK(t.add({.name = "import", .usage = "import", .summary = "move cartridges from the mail slots to free slots", .handler = import_cmd}));
+                  .handler = move, .min_args = 2, .max_args = 4, .role = access::Role::operator_}));
+  TG_CHECK(t.add({.name = "import", .usage = "import", .summary = "move cartridges from the mail slots to free slots", .handler = import_cmd, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "export", .usage = "export <barcode>", .summary = "move a cartridge to a free mail slot",
                   .help = "A cartridge in a drive is ejected first. If a job is using that drive, export cancels the job and "
                           "needs confirmation (--force outside the prompt).",
-                  .handler = export_cmd, .min_args = 1, .max_args = 1}));
+                  .handler = export_cmd, .min_args = 1, .max_args = 1, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "reset", .usage = "reset", .summary = "re-scan the library (INITIALIZE ELEMENT STATUS), then show the inventory",
-                  .handler = reset}));
+                  .handler = reset, .role = access::Role::admin}));
   return {};
 }
 

@@ -167,25 +167,25 @@ Status register_media_commands(CommandTable& t) {
                   .help = "Retention (default 30 days) counts from when a media set is closed; then its cartridges may be "
                           "reused. Policy 'continue' appends jobs to the pool's current media set, 'always' starts a new set per job.",
                   .handler = pool_create, .needs_library = false, .min_args = 1, .max_args = 1,
-                  .options = {{"retention-days", true}, {"policy", true}}}));
+                  .options = {{"retention-days", true}, {"policy", true}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "pool list", .usage = "pool list", .summary = "pools with their cartridges per state and bytes written",
-                  .handler = pool_list, .needs_library = false}));
+                  .handler = pool_list, .needs_library = false, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "label", .usage = "label BARCODE --pool P [--force]", .summary = "write a Tapegate label onto a cartridge",
                   .help = "Loads the cartridge into a free drive and checks what is on it first: another pool's data, live "
                           "data of this pool or a foreign format is refused unless --force (never for WORM media with data).",
-                  .handler = label, .min_args = 1, .max_args = 1, .options = {{"pool", true}}}));
+                  .handler = label, .min_args = 1, .max_args = 1, .options = {{"pool", true}}, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "inventory --read-labels", .usage = "inventory --read-labels [--all]",
                   .summary = "load cartridges whose content is unknown and record their labels",
                   .help = "Blank, ours (pool, media set, sequence) or foreign is recorded in the catalog; --all reads every "
                           "cartridge again. Cleaning cartridges are never loaded.",
-                  .handler = read_labels, .options = {{"all", false}}}));
+                  .handler = read_labels, .options = {{"all", false}}, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "catalog list", .usage = "catalog list [--pool P] [--cartridge B] [--job N] [--uncommitted]",
                   .summary = "backup files on tape: cartridge, tape file, offset of every piece",
                   .handler = catalog_list, .needs_library = false,
-                  .options = {{"pool", true}, {"cartridge", true}, {"job", true}, {"uncommitted", false}}}));
+                  .options = {{"pool", true}, {"cartridge", true}, {"job", true}, {"uncommitted", false}}, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "catalog jobs", .usage = "catalog jobs [--limit N]",
                   .summary = "backup, restore, verify and rebuild jobs the catalog recorded",
-                  .handler = catalog_jobs, .needs_library = false, .options = {{"limit", true}}}));
+                  .handler = catalog_jobs, .needs_library = false, .options = {{"limit", true}}, .role = access::Role::viewer}));
   return {};
 }
 

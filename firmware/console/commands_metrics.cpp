@@ -24,7 +24,7 @@ Status register_metrics_commands(CommandTable& t) {
                         "the last successful run of each saved job. tapegate_scrape_ok{part} says which parts could "
                         "be read. Through the control socket while the service runs, the running jobs are included: "
                         "'tapegate --socket PATH metrics > /var/lib/prometheus/node-exporter/tapegate.prom'.",
-                .handler = metrics});
+                .handler = metrics, .role = access::Role::viewer});
 }
 
 }  // namespace tg::firmware::console

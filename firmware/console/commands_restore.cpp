@@ -220,22 +220,22 @@ Status register_restore_commands(CommandTable& t) {
                   .help = what_help + " Existing files are not overwritten without --overwrite; each file's SHA-256 is "
                                       "checked before it takes its name.",
                   .handler = restore_cmd, .min_args = 1, .max_args = 1,
-                  .options = {{"to", true}, {"overwrite", false}, {"kind", true}, {"repository", true}, {"drive", true}}}));
+                  .options = {{"to", true}, {"overwrite", false}, {"kind", true}, {"repository", true}, {"drive", true}}, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "verify", .usage = "verify WHAT [--kind K] [--repository R] [--drive D]",
                   .summary = "read files back from tape and check their SHA-256",
                   .help = what_help + " The result is recorded per cartridge in the catalog.",
                   .handler = verify_cmd, .min_args = 1, .max_args = 1,
-                  .options = {{"kind", true}, {"repository", true}, {"drive", true}}}));
+                  .options = {{"kind", true}, {"repository", true}, {"drive", true}}, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "catalog rebuild", .usage = "catalog rebuild [--cartridge B] [--ask-missing] [--drive D]",
                   .summary = "rebuild the catalog from the cartridges in the library",
                   .help = "Reads every cartridge's label and job catalog copies; tape files no copy describes are scanned "
                           "header by header. --ask-missing asks for cartridges of a media set that are not in the library.",
-                  .handler = catalog_rebuild, .options = {{"cartridge", true}, {"ask-missing", false}, {"drive", true}}}));
+                  .handler = catalog_rebuild, .options = {{"cartridge", true}, {"ask-missing", false}, {"drive", true}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "dump", .usage = "dump BARCODE TAPE-FILE [--drive D] > file.tar",
                   .summary = "copy one tape file's raw bytes to standard output",
                   .help = "Tape file 0 is the label; data and catalog copies follow. The bytes are GNU-tar readable "
                           "(tapegate dump TP0001L9 1 | tar -tvf -). One-shot only.",
-                  .handler = dump_cmd, .min_args = 2, .max_args = 2, .options = {{"drive", true}}}));
+                  .handler = dump_cmd, .min_args = 2, .max_args = 2, .options = {{"drive", true}}, .role = access::Role::operator_}));
   return {};
 }
 

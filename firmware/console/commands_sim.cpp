@@ -98,12 +98,12 @@ Status register_sim_commands(CommandTable& t) {
                   .help = "A barcode new to the library is a blank cartridge; one taken out earlier comes back with its data. "
                           "Mail slots count from 1 in address order; without --mailslot the first empty one. Then 'import'.",
                   .handler = sim_insert, .simulated_only = true, .min_args = 1, .max_args = 1,
-                  .options = {{"mailslot", true}}}));
+                  .options = {{"mailslot", true}}, .role = access::Role::operator_}));
   TG_CHECK(t.add({.name = "sim remove", .usage = "sim remove BARCODE|--mailslot N",
                   .summary = "simulated operator: take a cartridge out of a mail slot",
                   .help = "The cartridge leaves the library; its data stays in the state directory for a later 'sim insert'.",
                   .handler = sim_remove, .simulated_only = true, .min_args = 0, .max_args = 1,
-                  .options = {{"mailslot", true}}}));
+                  .options = {{"mailslot", true}}, .role = access::Role::operator_}));
   return {};
 }
 

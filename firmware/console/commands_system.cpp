@@ -142,16 +142,16 @@ Result<Reply> discover(CommandContext& c) {
 
 Status register_system_commands(CommandTable& t) {
   TG_CHECK(t.add({.name = "help", .usage = "help [command]", .summary = "list the commands, or explain one", .handler = help,
-                  .needs_library = false, .max_args = 2}));
+                  .needs_library = false, .max_args = 2, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "version", .usage = "version", .summary = "firmware and tape format versions", .handler = version,
-                  .needs_library = false}));
+                  .needs_library = false, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "config show", .usage = "config show", .summary = "board, state directory, transports and options",
-                  .handler = config_show}));
+                  .handler = config_show, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "log", .usage = "log [--lines N] [--follow]", .summary = "the event log (--follow: keep printing new events)",
-                  .handler = log_cmd, .needs_library = false, .options = {{"lines", true}, {"follow", false}}}));
+                  .handler = log_cmd, .needs_library = false, .options = {{"lines", true}, {"follow", false}}, .role = access::Role::viewer}));
   TG_CHECK(t.add({.name = "discover", .usage = "discover [iscsi://host[:port][/target]]",
                   .summary = "local SCSI and USB tape devices, or the targets and LUNs of an iSCSI portal", .handler = discover,
-                  .needs_library = false, .max_args = 1}));
+                  .needs_library = false, .max_args = 1, .role = access::Role::operator_}));
   return {};
 }
 

@@ -78,15 +78,15 @@ Status register_user_commands(CommandTable& t) {
                   .summary = "add a user of the web interface and API",
                   .help = "NAME: 1 to 32 characters of a-z, 0-9, '.', '_', '-'. " + roles + pwfile,
                   .handler = user_add, .needs_library = false, .min_args = 1, .max_args = 1,
-                  .options = {{"role", true}, {"password-file", true}}}));
+                  .options = {{"role", true}, {"password-file", true}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "user passwd", .usage = "user passwd NAME --password-file FILE",
                   .summary = "set a user's password", .help = pwfile.substr(1),
                   .handler = user_passwd, .needs_library = false, .min_args = 1, .max_args = 1,
-                  .options = {{"password-file", true}}}));
+                  .options = {{"password-file", true}}, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "user remove", .usage = "user remove NAME [--force]", .summary = "remove a user",
-                  .handler = user_remove, .destructive = true, .needs_library = false, .min_args = 1, .max_args = 1}));
+                  .handler = user_remove, .destructive = true, .needs_library = false, .min_args = 1, .max_args = 1, .role = access::Role::admin}));
   TG_CHECK(t.add({.name = "user list", .usage = "user list", .summary = "users and their roles (never their passwords)",
-                  .help = roles, .handler = user_list, .needs_library = false}));
+                  .help = roles, .handler = user_list, .needs_library = false, .role = access::Role::admin}));
   return {};
 }
 

@@ -99,7 +99,7 @@ Outcome execute_words(const CommandTable& table, Appliance& app, Interaction& io
   auto req = table.parse(words);
   if (!req) {
     json = json || std::find(words.begin(), words.end(), "--json") != words.end();
-    return {kExitUsage, json ? render_error_json(req.error()) : render_error_text(req.error()), true};
+    return {kExitUsage, json ? render_error_json(req.error()) : render_error_text(req.error()), true, req.error().code};
   }
   json = json || req->json;
   CommandContext ctx{app, io, *req, table};
@@ -124,14 +124,15 @@ Outcome execute_words(const CommandTable& table, Appliance& app, Interaction& io
     int status = r.error().code == Errc::invalid_argument ? kExitUsage : kExitFailed;
     if (app.log && r.error().code != Errc::invalid_argument)
       app.log->add(LogLevel::warning, "console", req->spec->name + ": " + r.error().message);
-    return {status, json ? render_error_json(r.error()) : render_error_text(r.error()), true};
+    return {status, json ? render_error_json(r.error()) : render_error_text(r.error()), true, r.error().code};
   }
   return {r->failed ? kExitFailed : kExitOk, json ? render_json(*r) : render_text(*r)};
 }
 
 Outcome execute_line(const CommandTable& table, Appliance& app, Interaction& io, std::string_view line, bool json) {
   auto words = split_command_line(line);
-  if (!words) return {kExitUsage, json ? render_error_json(words.error()) : render_error_text(words.error()), true};
+  if (!words)
+    return {kExitUsage, json ? render_error_json(words.error()) : render_error_text(words.error()), true, words.error().code};
   return execute_words(table, app, io, *words, json);
 }
 

@@ -13,6 +13,7 @@ struct Outcome {
   int exit_status = kExitOk;
   std::string output;  // rendered reply or error, text or JSON, ends in '\n'
   bool is_error = false;  // output is an error message (stderr in the CLI)
+  Errc code = Errc::internal;  // what failed, when is_error (the web API's HTTP status)
 };
 
 // Never throws and never lets a handler's failure escape: every failure is

@@ -21,3 +21,5 @@ tg_fuzz_target(iscsi_raw_sense LIBS tapegate_drivers)
 tg_fuzz_target(usb_wrappers LIBS tapegate_drivers)
 tg_fuzz_target(usb_bot LIBS tapegate_drivers)
 tg_fuzz_target(sg_io LIBS tapegate_drivers)
+# What a web API client sends (path, query, JSON body, Authorization).
+tg_fuzz_target(web_request LIBS tapegate_web)
