@@ -22,6 +22,9 @@ class FixedWriter {
     return p;
   }
   void append(std::string_view s) {
+    // An empty view may have no data at all (the member table's unset
+    // fields): memcpy must not see its null pointer, even for 0 bytes.
+    if (s.empty()) return;
     if (auto* p = take(s.size())) std::memcpy(p, s.data(), s.size());
   }
   void pad_to_record() {
@@ -102,7 +105,7 @@ bool put_octal(std::uint8_t* field, std::size_t width, std::uint64_t v) {
 }
 
 void put_text(std::uint8_t* field, std::size_t width, std::string_view s) {
-  std::memcpy(field, s.data(), s.size() < width ? s.size() : width);
+  if (!s.empty()) std::memcpy(field, s.data(), s.size() < width ? s.size() : width);
 }
 
 // Mode and numeric owner of a ustar header; extended headers keep the
@@ -169,7 +172,7 @@ std::string_view compose_name(char (&buf)[101], std::string_view dir, std::strin
   std::size_t n = 0;
   auto add = [&](std::string_view s) {
     std::size_t k = s.size() < 100 - n ? s.size() : 100 - n;
-    std::memcpy(buf + n, s.data(), k);
+    if (k) std::memcpy(buf + n, s.data(), k);
     n += k;
   };
   add(dir);

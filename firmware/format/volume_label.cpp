@@ -39,7 +39,9 @@ void put_octal(std::uint8_t* h, std::size_t off, std::size_t width, std::uint64_
   h[off + width - 1] = 0;
 }
 
-void put_text(std::uint8_t* h, std::size_t off, std::string_view s) { std::memcpy(h + off, s.data(), s.size()); }
+void put_text(std::uint8_t* h, std::size_t off, std::string_view s) {
+  if (!s.empty()) std::memcpy(h + off, s.data(), s.size());
+}
 
 std::uint32_t header_checksum(std::span<const std::uint8_t> h) {
   // POSIX: the sum of all header bytes with the chksum field taken as spaces.
