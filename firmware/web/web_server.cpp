@@ -1,6 +1,7 @@
 #include "firmware/web/web_server.hpp"
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -14,9 +15,12 @@
 #include "firmware/console/escape.hpp"
 #include "firmware/metrics/appliance_metrics.hpp"
 #include "firmware/web/api_call.hpp"
+#include "firmware/web/assets.hpp"
 #include "firmware/web/basic_auth.hpp"
 #include "firmware/web/login_guard.hpp"
+#include "firmware/web/sessions.hpp"
 #include "hal/clock.hpp"
+#include "hal/hex.hpp"
 
 namespace tg::firmware::web {
 namespace {
@@ -24,6 +28,11 @@ namespace {
 constexpr std::string_view kApiPrefix = "/api/v1/";
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;  // options of one command; 413 beyond
 constexpr int kWorkerThreads = 8;
+constexpr const char* kSessionCookie = "tapegate_session";
+// Pages run only their own script and style and are never framed.
+constexpr const char* kPagePolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 // An API caller has no terminal: destructive commands need "force": true
 // (and with it the admin role), and nothing is streamed.
@@ -75,6 +84,7 @@ std::string users_version(const std::filesystem::path& file) {
 struct Caller {
   std::string user;
   access::Role role = access::Role::viewer;
+  std::string csrf;  // when the caller is a browser session
 };
 thread_local Caller t_caller;
 
@@ -84,6 +94,14 @@ const console::CommandSpec* command_of(const console::CommandTable& table, const
   if (parts.size() >= 2)
     if (const auto* two = table.find(parts[0] + " " + parts[1])) return two;
   return table.find(parts[0]);
+}
+
+// 401, with the Basic challenge for scripts and curl, but not for our own
+// pages (they say so in X-Tapegate-Page): a browser answers a challenge
+// with its own password dialog, and the page has its login form.
+void unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& why) {
+  if (!req.has_header("X-Tapegate-Page")) res.set_header("WWW-Authenticate", "Basic realm=\"tapegate\", charset=\"UTF-8\"");
+  send_error(res, 401, Errc::invalid_argument, why);
 }
 
 std::string role_word(access::Role r) { return std::string(access::role_name(r)); }
@@ -100,9 +118,15 @@ std::string_view api_rest(const std::string& target) {
 
 struct WebServer::Impl {
   Impl(console::Appliance& a, const console::CommandTable& t)
-      : app(a), table(t), users(a.paths.users()), guard(hal::system_clock()) {}
+      : app(a), table(t), users(a.paths.users()), guard(hal::system_clock()), sessions(hal::system_clock()) {}
 
   httplib::Server::HandlerResponse authenticate(const httplib::Request& req, httplib::Response& res);
+  bool serve_page(const httplib::Request& req, httplib::Response& res);
+  bool basic_caller(const httplib::Request& req, httplib::Response& res);
+  bool session_caller(const httplib::Request& req, httplib::Response& res);
+  void login(const httplib::Request& req, httplib::Response& res);
+  void logout(const httplib::Request& req, httplib::Response& res);
+  void session(httplib::Response& res);
   void api(const httplib::Request& req, httplib::Response& res);
   void metrics(httplib::Response& res);
 
@@ -110,8 +134,122 @@ struct WebServer::Impl {
   const console::CommandTable& table;
   access::UserStore users;
   LoginGuard guard;
+  SessionStore sessions;
+  bool tls = false;
   std::unique_ptr<httplib::Server> server;
 };
+
+// The pages: no login needed to fetch them (they hold no data; the data
+// comes from the API with the user's session).
+bool WebServer::Impl::serve_page(const httplib::Request& req, httplib::Response& res) {
+  if (req.path == "/") {
+    res.set_redirect("/ui/");
+    return true;
+  }
+  if (req.path.rfind("/ui", 0) != 0) return false;
+  const Asset* a = find_asset(req.path);
+  if (a == nullptr || req.method == "POST") {
+    send_error(res, 404, Errc::not_found, "no page " + console::terminal_text(req.path));
+    return true;
+  }
+  res.set_header("Content-Security-Policy", kPagePolicy);
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(std::string(a->body), std::string(a->content_type).c_str());
+  return true;
+}
+
+// A script's request: HTTP Basic, checked against the users file (the
+// slow hash once, then the remembered keyed hash). False: answered (401/503).
+bool WebServer::Impl::basic_caller(const httplib::Request& req, httplib::Response& res) {
+  const std::string client = req.remote_addr;
+  auto creds = parse_basic_authorization(req.get_header_value("Authorization"));
+  if (!creds) {
+    guard.failed(client);
+    unauthorized(req, res, creds.error().message);
+    return false;
+  }
+  const std::string version = users_version(users.file());
+  std::optional<access::Role> role = guard.remembered(creds->user, creds->password, version);
+  if (!role) {
+    auto checked = users.authenticate(creds->user, creds->password);
+    if (!checked) {  // a damaged or readable users file: nobody is admitted, and the operator is told why
+      send_error(res, 503, checked.error().code, checked.error().message);
+      return false;
+    }
+    role = *checked;
+    if (!role) {
+      guard.failed(client);
+      if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + creds->user + "' from " + client);
+      unauthorized(req, res, "wrong user name or password");
+      return false;
+    }
+    guard.remember(creds->user, creds->password, *role, version);
+  }
+  guard.succeeded(client);
+  t_caller = Caller{creds->user, *role, {}};
+  return true;
+}
+
+// A browser's request: its session cookie, and for anything that changes
+// state the session's CSRF token in X-CSRF-Token. False: answered (401/403).
+bool WebServer::Impl::session_caller(const httplib::Request& req, httplib::Response& res) {
+  const std::string token = cookie_value(req.get_header_value("Cookie"), kSessionCookie);
+  auto s = sessions.find(token, users_version(users.file()));
+  if (!s) {
+    unauthorized(req, res, token.empty() ? "log in: HTTP Basic with a user from 'tapegate user add', or POST /api/v1/login"
+                                    : "the session has ended; log in again");
+    return false;
+  }
+  if (req.method == "POST" && !same_token(req.get_header_value("X-CSRF-Token"), s->csrf)) {
+    send_error(res, 403, Errc::invalid_argument, "missing or wrong X-CSRF-Token for this session");
+    return false;
+  }
+  t_caller = Caller{s->user, s->role, s->csrf};
+  return true;
+}
+
+void WebServer::Impl::login(const httplib::Request& req, httplib::Response& res) {
+  const std::string client = req.remote_addr;
+  if (auto wait = guard.locked_out(client)) {
+    res.set_header("Retry-After", std::to_string(wait->count()));
+    return send_error(res, 429, Errc::busy,
+                      "too many failed logins from " + client + "; try again in " + std::to_string(wait->count()) + " s");
+  }
+  const auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("user") || !body["user"].is_string() ||
+      !body.contains("password") || !body["password"].is_string())
+    return send_error(res, 400, Errc::invalid_argument, "log in with a JSON body {\"user\": ..., \"password\": ...}");
+  const std::string user = body["user"].get<std::string>();
+  const std::string password = body["password"].get<std::string>();
+  auto checked = users.authenticate(user, password);
+  if (!checked) return send_error(res, 503, checked.error().code, checked.error().message);
+  if (!*checked) {
+    guard.failed(client);
+    if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + user + "' from " + client);
+    return send_error(res, 401, Errc::invalid_argument, "wrong user name or password");
+  }
+  guard.succeeded(client);
+  auto s = sessions.create(user, **checked, users_version(users.file()));
+  if (!s) return send_error(res, 500, Errc::internal, "no randomness for a session token");
+  if (app.log) app.log->add(LogLevel::info, "web", user + " logged in from " + client);
+  res.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + s->token + "; Path=/; HttpOnly; SameSite=Strict" +
+                                   (tls ? "; Secure" : ""));
+  const nlohmann::json out = {{"ok", true}, {"user", s->user}, {"role", role_word(s->role)}, {"csrf", s->csrf}};
+  res.set_content(out.dump(), "application/json");
+}
+
+void WebServer::Impl::logout(const httplib::Request& req, httplib::Response& res) {
+  sessions.remove(cookie_value(req.get_header_value("Cookie"), kSessionCookie));
+  res.set_header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  res.set_content("{\"ok\":true}", "application/json");
+}
+
+void WebServer::Impl::session(httplib::Response& res) {
+  // The page asks on load: who is logged in, and the CSRF token again.
+  nlohmann::json out = {{"ok", true}, {"user", t_caller.user}, {"role", role_word(t_caller.role)}};
+  if (!t_caller.csrf.empty()) out["csrf"] = t_caller.csrf;
+  res.set_content(out.dump(), "application/json");
+}
 
 httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Request& req, httplib::Response& res) {
   using HR = httplib::Server::HandlerResponse;
@@ -119,6 +257,18 @@ httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Re
     res.set_header("Allow", "GET, POST");
     send_error(res, 405, Errc::invalid_argument, "method " + console::terminal_text(req.method) + " is not served here");
     return HR::Handled;
+  }
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  if (serve_page(req, res)) return HR::Handled;
+  res.set_header("Cache-Control", "no-store");
+  if (req.path == "/api/v1/login") {
+    if (req.method != "POST") {
+      res.set_header("Allow", "POST");
+      send_error(res, 405, Errc::invalid_argument, "log in with POST");
+      return HR::Handled;
+    }
+    return HR::Unhandled;  // checked by its handler, with the body
   }
   const bool api = req.path.rfind(kApiPrefix, 0) == 0;
   if (!api && req.path != "/metrics") {
@@ -132,37 +282,11 @@ httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Re
                "too many failed logins from " + client + "; try again in " + std::to_string(wait->count()) + " s");
     return HR::Handled;
   }
-  auto unauthorized = [&](const std::string& why) {
-    res.set_header("WWW-Authenticate", "Basic realm=\"tapegate\", charset=\"UTF-8\"");
-    send_error(res, 401, Errc::invalid_argument, why);
-    return HR::Handled;
-  };
-  if (!req.has_header("Authorization")) return unauthorized("log in: HTTP Basic with a user from 'tapegate user add'");
-  auto creds = parse_basic_authorization(req.get_header_value("Authorization"));
-  if (!creds) {
-    guard.failed(client);
-    return unauthorized(creds.error().message);
-  }
-  const std::string version = users_version(users.file());
-  std::optional<access::Role> role = guard.remembered(creds->user, creds->password, version);
-  if (!role) {
-    auto checked = users.authenticate(creds->user, creds->password);
-    if (!checked) {  // a damaged or readable users file: nobody is admitted, and the operator is told why
-      send_error(res, 503, checked.error().code, checked.error().message);
-      return HR::Handled;
-    }
-    role = *checked;
-    if (!role) {
-      guard.failed(client);
-      if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + creds->user + "' from " + client);
-      return unauthorized("wrong user name or password");
-    }
-    guard.remember(creds->user, creds->password, *role, version);
-  }
-  guard.succeeded(client);
-  t_caller = Caller{creds->user, *role};
-
+  if (req.has_header("Authorization") ? !basic_caller(req, res) : !session_caller(req, res)) return HR::Handled;
+  if (req.path == "/api/v1/logout" || req.path == "/api/v1/session") return HR::Unhandled;
   if (!api) return HR::Unhandled;  // /metrics: any user
+  const access::Role role = t_caller.role;
+  const std::string& user = t_caller.user;
   // Authorization from the path alone, before the body is read.
   auto parts = split_api_path(api_rest(req.target));
   if (!parts) {
@@ -174,9 +298,9 @@ httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Re
     send_error(res, 404, Errc::not_found, "no command '" + console::terminal_text((*parts)[0]) + "'; GET /api/v1/help lists them");
     return HR::Handled;
   }
-  if (!access::role_allows(*role, spec->role)) {
+  if (!access::role_allows(role, spec->role)) {
     send_error(res, 403, Errc::invalid_argument,
-               "'" + spec->name + "' needs the " + role_word(spec->role) + " role; " + creds->user + " is " + role_word(*role));
+               "'" + spec->name + "' needs the " + role_word(spec->role) + " role; " + user + " is " + role_word(role));
     return HR::Handled;
   }
   // A GET never changes anything (browsers and proxies repeat and prefetch
@@ -287,10 +411,9 @@ Result<std::string> certificate_fingerprint(const std::filesystem::path& pem) {
   unsigned int n = 0;
   if (X509_digest(cert.get(), EVP_sha256(), md, &n) != 1) return Error(Errc::internal, "OpenSSL could not hash " + pem.string());
   std::string out;
-  char hex[4];
   for (unsigned int i = 0; i < n; ++i) {
-    std::snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
-    out += hex;
+    if (i) out += ':';
+    hal::append_hex(out, md[i], /*upper=*/true);
   }
   return out;
 }
@@ -311,6 +434,7 @@ Result<std::string> WebServer::start() {
       return Error(Errc::invalid_argument, "TLS certificate " + options_.tls_cert.string() + " and key " +
                                                options_.tls_key.string() + " could not be used together");
     impl_->server = std::move(s);
+    impl_->tls = true;
     report = "web: TLS certificate SHA-256 fingerprint " + fp + "\n";
   } else {
     impl_->server = std::make_unique<httplib::Server>();
@@ -325,6 +449,10 @@ Result<std::string> WebServer::start() {
   Impl* impl = impl_.get();
   s.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) { return impl->authenticate(req, res); });
   s.Get("/metrics", [impl](const httplib::Request&, httplib::Response& res) { impl->metrics(res); });
+  // Before the command routes: these three are not commands.
+  s.Post("/api/v1/login", [impl](const httplib::Request& req, httplib::Response& res) { impl->login(req, res); });
+  s.Post("/api/v1/logout", [impl](const httplib::Request& req, httplib::Response& res) { impl->logout(req, res); });
+  s.Get("/api/v1/session", [impl](const httplib::Request&, httplib::Response& res) { impl->session(res); });
   s.Get(R"(/api/v1/.+)", [impl](const httplib::Request& req, httplib::Response& res) { impl->api(req, res); });
   s.Post(R"(/api/v1/.+)", [impl](const httplib::Request& req, httplib::Response& res) { impl->api(req, res); });
   // Errors the library answers itself (a malformed request, a body over the

@@ -11,6 +11,7 @@
 
 #include "firmware/web/api_call.hpp"
 #include "firmware/web/basic_auth.hpp"
+#include "firmware/web/sessions.hpp"
 
 namespace {
 std::string_view take(std::string_view& in) {
@@ -24,7 +25,11 @@ std::string_view take(std::string_view& in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace w = tg::firmware::web;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  const std::string_view path = take(in), query_text = take(in), body = take(in), auth = take(in);
+  const std::string_view path = take(in), query_text = take(in), body = take(in), auth = take(in), cookie = take(in);
+
+  const std::string cookie_header(cookie);
+  const std::string session = w::cookie_value(cookie_header, "tapegate_session");
+  if (session.size() > cookie.size() || session.find(';') != std::string::npos) __builtin_trap();
 
   auto creds = w::parse_basic_authorization(auth);
   if (creds.ok() && (creds->user.empty() || creds->user.find(':') != std::string::npos)) __builtin_trap();

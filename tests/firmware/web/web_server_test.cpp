@@ -238,3 +238,65 @@ TEST_CASE("web: TLS with the operator's certificate, its fingerprint in the boot
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message, Catch::Contains("not a PEM certificate"));
 }
+
+TEST_CASE("web: the pages need no login but their data does, and a browser session needs its CSRF token to change anything",
+          "[web][integration]") {
+  WebBench w;
+  auto c = w.client();
+  auto root = c.Get("/");
+  REQUIRE(root);
+  CHECK(root->status == 302);
+  CHECK(root->get_header_value("Location") == "/ui/");
+  for (const char* page : {"/ui/", "/ui/app.js", "/ui/app.css"}) {
+    auto p = c.Get(page);
+    REQUIRE(p);
+    CHECK(p->status == 200);
+    CHECK_THAT(p->get_header_value("Content-Security-Policy"), Catch::Contains("default-src 'none'"));
+  }
+  CHECK(c.Get("/ui/../users")->status == 404);
+  CHECK(c.Get("/ui/nothing.js")->status == 404);
+
+  // The page's own requests get no Basic challenge (no browser dialog).
+  httplib::Headers from_page{{"X-Tapegate-Page", "1"}};
+  auto anon = c.Get("/api/v1/session", from_page);
+  REQUIRE(anon);
+  CHECK(anon->status == 401);
+  CHECK_FALSE(anon->has_header("WWW-Authenticate"));
+
+  CHECK(c.Post("/api/v1/login", R"({"user": "olga", "password": "nope"})", "application/json")->status == 401);
+  CHECK(c.Post("/api/v1/login", R"({"user": "olga"})", "application/json")->status == 400);
+  CHECK(c.Get("/api/v1/login")->status == 405);
+  auto login = c.Post("/api/v1/login", R"({"user": "olga", "password": "operator-password"})", "application/json");
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  const std::string set_cookie = login->get_header_value("Set-Cookie");
+  CHECK_THAT(set_cookie, Catch::StartsWith("tapegate_session=") && Catch::Contains("HttpOnly") &&
+                             Catch::Contains("SameSite=Strict"));
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const auto session = body_of(login);
+  CHECK(session["user"] == "olga");
+  CHECK(session["role"] == "operator");
+  const std::string csrf = session["csrf"];
+
+  httplib::Headers with_cookie{{"Cookie", cookie}};
+  auto who = c.Get("/api/v1/session", with_cookie);
+  REQUIRE(who);
+  CHECK(who->status == 200);
+  CHECK(body_of(who)["csrf"] == csrf);
+  CHECK(c.Get("/api/v1/inventory", with_cookie)->status == 200);
+  // Changing something: the cookie alone is not enough (another site's
+  // page could make the browser send it), the CSRF token is.
+  auto forged = c.Post("/api/v1/load/TG0001L9", with_cookie, "{}", "application/json");
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+  CHECK_THAT(body_of(forged)["error"]["message"].get<std::string>(), Catch::Contains("X-CSRF-Token"));
+  httplib::Headers with_token{{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+  auto loaded = c.Post("/api/v1/load/TG0001L9", with_token, "{}", "application/json");
+  REQUIRE(loaded);
+  CHECK(loaded->status == 200);
+
+  auto out = c.Post("/api/v1/logout", with_token, "", "application/json");
+  REQUIRE(out);
+  CHECK(out->status == 200);
+  CHECK(c.Get("/api/v1/inventory", with_cookie)->status == 401);
+}
