@@ -16,6 +16,7 @@ struct StoragePaths {
   std::filesystem::path log() const { return root / "log"; }       // event log
   std::filesystem::path run() const { return root / "run"; }       // sockets, pid files
   std::filesystem::path users() const { return root / "users"; }   // web/API users and their password hashes
+  std::filesystem::path tls() const { return root / "tls"; }       // the web server's self-signed certificate and key
 
   // Creates the directories (mode 0700: cartridges and catalog are private).
   Status ensure() const;

@@ -5,6 +5,7 @@ target_sources(tapegate_web PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/assets.cpp
   ${CMAKE_CURRENT_LIST_DIR}/basic_auth.cpp
   ${CMAKE_CURRENT_LIST_DIR}/login_guard.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/self_signed.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sessions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/web_server.cpp)
 # The pages, compiled in (embed_assets.cmake).

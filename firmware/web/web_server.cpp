@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "firmware/web/assets.hpp"
 #include "firmware/web/basic_auth.hpp"
 #include "firmware/web/login_guard.hpp"
+#include "firmware/web/self_signed.hpp"
 #include "firmware/web/sessions.hpp"
 #include "hal/clock.hpp"
 #include "hal/hex.hpp"
@@ -389,16 +391,19 @@ Result<WebOptions> parse_http_address(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  // Numeric only (and "localhost"): a name like 127.example.net could
+  // resolve anywhere.
+  const std::string h(host);
+  unsigned char v4[4];
+  if (inet_pton(AF_INET, h.c_str(), v4) == 1) return v4[0] == 127;
+  unsigned char v6[16];
+  if (inet_pton(AF_INET6, h.c_str(), v6) == 1) return h == "::1" || std::string_view(h) == "0:0:0:0:0:0:0:1";
+  return h == "localhost";
 }
 
 Status check_web_options(const WebOptions& o) {
   if (o.tls_cert.empty() != o.tls_key.empty())
     return Error(Errc::invalid_argument, "--tls-cert and --tls-key go together: give both");
-  if (o.tls_cert.empty() && !is_loopback_host(o.host))
-    return Error(Errc::invalid_argument, "--http " + o.host + ":" + std::to_string(o.port) +
-                                             ": plain HTTP is served only on loopback (127.0.0.1, ::1): passwords would "
-                                             "cross the network in the clear; give --tls-cert FILE --tls-key FILE");
   return {};
 }
 
@@ -426,6 +431,15 @@ WebServer::~WebServer() { stop(); }
 Result<std::string> WebServer::start() {
   TG_CHECK(check_web_options(options_));
   std::string report;
+  // Plain HTTP only on loopback: elsewhere a password would cross the
+  // network in the clear. Without the operator's certificate, our own.
+  if (options_.tls_cert.empty() && !is_loopback_host(options_.host)) {
+    const auto own = TG_TRY(ensure_self_signed(impl_->app.paths.tls(), options_.host));
+    options_.tls_cert = own.cert;
+    options_.tls_key = own.key;
+    report = std::string("web: ") + (own.created ? "made a self-signed certificate " : "self-signed certificate ") +
+             own.cert.string() + " (give --tls-cert/--tls-key to use your own)\n";
+  }
   const bool tls = !options_.tls_cert.empty();
   if (tls) {
     const std::string fp = TG_TRY(certificate_fingerprint(options_.tls_cert));
@@ -435,7 +449,7 @@ Result<std::string> WebServer::start() {
                                                options_.tls_key.string() + " could not be used together");
     impl_->server = std::move(s);
     impl_->tls = true;
-    report = "web: TLS certificate SHA-256 fingerprint " + fp + "\n";
+    report += "web: TLS certificate SHA-256 fingerprint " + fp + "\n";
   } else {
     impl_->server = std::make_unique<httplib::Server>();
   }

@@ -4,7 +4,8 @@
 // cpp-httplib (Debian libcpp-httplib-dev) on a thread pool of its own.
 // Every request is authenticated (HTTP Basic, users from `tapegate user`)
 // and authorized by the command's role before its body is read. Plain HTTP
-// only on a loopback address; elsewhere TLS with the operator's certificate.
+// only on a loopback address; elsewhere TLS with the operator's certificate
+// or, without one, a self-signed one made into STATE/tls/ on first start.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -28,8 +29,7 @@ struct WebOptions {
 Result<WebOptions> parse_http_address(std::string_view text);
 bool is_loopback_host(std::string_view host);
 
-// Whether these options may be served: plain HTTP only on loopback, a
-// certificate needs its key (and the reverse).
+// A certificate needs its key (and the reverse).
 Status check_web_options(const WebOptions& options);
 
 // "AB:CD:..." SHA-256 fingerprint of a PEM certificate, as browsers show it.

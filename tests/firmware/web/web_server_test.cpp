@@ -6,6 +6,8 @@
 // server keeps serving.
 #include "firmware/web/web_server.hpp"
 
+#include <sys/stat.h>
+
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
@@ -15,6 +17,7 @@
 
 #include "firmware/access/user_store.hpp"
 #include "firmware/console/bench.hpp"
+#include "firmware/web/self_signed.hpp"
 
 using namespace tg;
 using namespace tg::firmware;
@@ -196,10 +199,15 @@ TEST_CASE("web: plain HTTP only on loopback, TLS options go together, addresses 
   CHECK_FALSE(web::parse_http_address("127.0.0.1:70000").ok());
   CHECK_FALSE(web::parse_http_address("127.0.0.1:80x").ok());
   CHECK_FALSE(web::parse_http_address("::1:80").ok());
-  auto plain = web::check_web_options({.host = "0.0.0.0", .port = 8080});
-  REQUIRE_FALSE(plain.ok());
-  CHECK_THAT(plain.error().message, Catch::Contains("only on loopback") && Catch::Contains("--tls-cert"));
+  CHECK(web::is_loopback_host("127.0.0.1"));
+  CHECK(web::is_loopback_host("127.1.2.3"));
+  CHECK(web::is_loopback_host("::1"));
+  CHECK(web::is_loopback_host("localhost"));
+  CHECK_FALSE(web::is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(web::is_loopback_host("192.0.2.1"));
+  CHECK_FALSE(web::is_loopback_host("127.example.com"));  // a name could resolve anywhere
   CHECK(web::check_web_options({.host = "127.0.0.1", .port = 8080}).ok());
+  CHECK(web::check_web_options({.host = "0.0.0.0", .port = 8080}).ok());  // served with TLS: our own certificate
   CHECK_FALSE(web::check_web_options({.host = "127.0.0.1", .port = 8080, .tls_cert = "c.pem"}).ok());
   CHECK(web::check_web_options({.host = "0.0.0.0", .port = 8443, .tls_cert = "c.pem", .tls_key = "k.pem"}).ok());
 }
@@ -299,4 +307,37 @@ TEST_CASE("web: the pages need no login but their data does, and a browser sessi
   REQUIRE(out);
   CHECK(out->status == 200);
   CHECK(c.Get("/api/v1/inventory", with_cookie)->status == 401);
+}
+
+TEST_CASE("web: without the operator's certificate, one of our own made once into the state directory", "[web]") {
+  test::TempDir d;
+  auto made = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
+  REQUIRE(made.ok());
+  CHECK(made->created);
+  struct stat st {};
+  REQUIRE(::stat(made->key.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  const auto fp = web::certificate_fingerprint(made->cert);
+  REQUIRE(fp.ok());
+  // Its names: the served address (and loopback for the appliance itself).
+  const std::string text_file = (d.path() / "cert.txt").string();
+  REQUIRE(std::system(("openssl x509 -noout -text -in '" + made->cert.string() + "' > '" + text_file + "'").c_str()) == 0);
+  std::ifstream in(text_file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Catch::Contains("IP Address:192.0.2.10") && Catch::Contains("TLS Web Server Authentication") &&
+                       Catch::Contains("prime256v1"));
+  // The key matches: a TLS server starts with the pair.
+  REQUIRE(std::system(("openssl x509 -noout -pubkey -in '" + made->cert.string() + "' > '" + text_file + ".a' && " +
+                       "openssl pkey -pubout -in '" + made->key.string() + "' > '" + text_file + ".b' && cmp -s '" +
+                       text_file + ".a' '" + text_file + ".b'").c_str()) == 0);
+  // The next start keeps it: the fingerprint the operator pinned stays.
+  auto again = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->created);
+  CHECK(web::certificate_fingerprint(again->cert).value() == *fp);
+  // Half a pair is named, never silently replaced.
+  std::filesystem::remove(made->key);
+  auto half = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
+  REQUIRE_FALSE(half.ok());
+  CHECK_THAT(half.error().message, Catch::Contains("incomplete"));
 }
