@@ -225,7 +225,30 @@ Result<std::vector<TapeAlert>> TapeDrive::tape_alerts() {
     const auto& f = scsi::tape_alert_flag(flag);
     alerts.push_back(TapeAlert{.flag = flag, .name = f.name, .severity = scsi::alert_severity_name(f.severity)});
   }
+  std::lock_guard lk(readings_mu_);
+  last_.tape_alerts = alerts;
   return alerts;
+}
+
+Result<std::optional<scsi::SequentialAccessCounters>> TapeDrive::data_counters() {
+  static constexpr const char* op = "LOG SENSE 0x0C";
+  std::array<std::uint8_t, 4 + 8 * 12> buf{};
+  const auto cdb = scsi::log_sense(scsi::log_page::sequential_access, buf.size());
+  Completion c = TG_TRY(run(op, cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
+  if (!c.good()) {
+    if (c.sense->key == key::illegal_request) return std::optional<scsi::SequentialAccessCounters>{};
+    return lun_.sense_error(op, *c.sense);
+  }
+  auto counters = scsi::parse_sequential_access_page(std::span<const std::uint8_t>(buf).first(c.transferred));
+  if (!counters) return lun_.error(Errc::parse_error, op, counters.error().message);
+  std::lock_guard lk(readings_mu_);
+  last_.data = *counters;
+  return std::optional<scsi::SequentialAccessCounters>(*counters);
+}
+
+DriveReadings TapeDrive::last_readings() const {
+  std::lock_guard lk(readings_mu_);
+  return last_;
 }
 
 Result<std::optional<scsi::DriveCounters>> TapeDrive::drive_counters() {
@@ -250,6 +273,8 @@ Result<std::optional<scsi::DriveCounters>> TapeDrive::drive_counters() {
   }
   auto counters = scsi::parse_drive_counters_page(std::span<const std::uint8_t>(buf).first(c.transferred));
   if (!counters) return lun_.error(Errc::parse_error, op, counters.error().message);
+  std::lock_guard lk(readings_mu_);
+  last_.counters = *counters;
   return std::optional<scsi::DriveCounters>(*counters);
 }
 

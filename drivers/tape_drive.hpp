@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "drivers/scsi/drive_counters_page.hpp"
+#include "drivers/scsi/sequential_access_page.hpp"
 #include "drivers/scsi_lun.hpp"
 #include "hal/clock.hpp"
 #include "hal/result.hpp"
@@ -64,6 +66,16 @@ struct TapeAlert {
   std::uint8_t flag;             // 1..64
   const char* name;              // "Cleaning required", ...
   const char* severity;          // "critical" / "warning" / "information"
+};
+
+// What the driver last read of the drive's logs, kept so others can show it
+// without asking the drive again: TapeAlert flags clear when read (SSC-4
+// 8.2.3), so a second reader would steal them from the first, and a drive a
+// job is using takes no commands from anyone else.
+struct DriveReadings {
+  std::optional<std::vector<TapeAlert>> tape_alerts;  // the flags set at the last read
+  std::optional<scsi::DriveCounters> counters;        // backhitches and stalls (page 0x30)
+  std::optional<scsi::SequentialAccessCounters> data;  // bytes (page 0x0C)
 };
 
 struct MamAttribute {
@@ -132,6 +144,11 @@ class TapeDrive {
   // vendor TAPEGATE, or one that refuses the page): "not available", which
   // is neither an error nor zero. The vendor is asked once per driver.
   Result<std::optional<scsi::DriveCounters>> drive_counters();
+  // Bytes to and from the host and the medium since the drive's power-on
+  // (LOG SENSE 0x0C); std::nullopt when the drive has no such page.
+  Result<std::optional<scsi::SequentialAccessCounters>> data_counters();
+  // The last successful reads of the three above; any thread may ask.
+  DriveReadings last_readings() const;
   // Medium auxiliary memory. A drive or cartridge without MAM (ILLEGAL
   // REQUEST) gives an empty list, not an error.
   Result<std::vector<MamAttribute>> mam_attributes();
@@ -170,6 +187,8 @@ class TapeDrive {
   std::function<void(const std::string&)> notice_;
   std::uint32_t block_size_ = 0;
   std::optional<bool> has_counters_page_;  // vendor TAPEGATE; unknown until first asked
+  mutable std::mutex readings_mu_;  // last_ is read by other threads than the drive's user
+  DriveReadings last_;
   // Our own count of logical objects since the last known position; tgt
   // cannot report positions (field notes), so the driver keeps one.
   std::optional<std::uint64_t> tracked_position_;

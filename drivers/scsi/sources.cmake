@@ -15,5 +15,6 @@ target_sources(tapegate_drivers PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/reply_fields.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report_luns.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sense.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sequential_access_page.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tape_alert.cpp
 )

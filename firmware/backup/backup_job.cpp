@@ -99,6 +99,7 @@ Status write_catalog_copy(catalog::Catalog& cat, CartridgeSession& session, std:
 // The drive's stop/restart counters, or nothing when it keeps none we can
 // read. A failed read is no reason to fail the job: logged, then unknown.
 std::optional<scsi::DriveCounters> read_counters(drivers::TapeDrive& drive, JobContext& ctx) {
+  (void)drive.data_counters();  // bytes, for the metrics only (TapeDrive::last_readings)
   auto c = drive.drive_counters();
   if (c) return *c;
   ctx.log(LogLevel::warning, "drive " + drive.name() + ": cannot read its backhitch counters: " + c.error().message);

@@ -183,6 +183,12 @@ Result<Unloaded> unload_cartridge(drivers::Library& lib, library::DriveLease& le
   // TapeAlert after every unload: the flags of the mount that just ended
   // stay readable until the next cartridge is loaded (SSC-4 8.2.3).
   if (auto a = lease.drive().tape_alerts(); a) res.cleaning_requested = cleaning_requested(*a);
+  // The drive's byte and stall counters as the mount ends, for the metrics
+  // (TapeDrive::last_readings): read here, where the drive is ours, so a
+  // scrape never sends a drive a command. Only figures: a failure costs
+  // nothing but their freshness.
+  (void)lease.drive().data_counters();
+  (void)lease.drive().drive_counters();
   auto changer = lease.reservations().lock_changer();
   for (bool attention_seen = false;;) {
     auto inv = read_inventory(lib);

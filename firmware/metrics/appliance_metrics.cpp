@@ -7,6 +7,8 @@
 #include "firmware/catalog/catalog.hpp"
 #include "firmware/console/library_ops.hpp"
 #include "firmware/console/tape_job.hpp"
+#include "firmware/library/drive_cleaning.hpp"
+#include "firmware/library/drive_reservations.hpp"
 #include "firmware/pools/media_pools.hpp"
 #include "firmware/service/job_manager.hpp"
 #include "firmware/service/saved_jobs.hpp"
@@ -16,6 +18,43 @@ namespace tg::firmware::metrics {
 namespace {
 
 using drivers::ElementType;
+
+// Each drive as the appliance last read it (TapeDrive::last_readings: at
+// the end of each mount and around each backup). A scrape sends no drive a
+// command: a drive in use takes commands from its job only, and reading
+// TapeAlert clears the flags for whoever reads next.
+void collect_drives(console::Appliance& app, std::vector<Family>& out) {
+  Family in_use{"tapegate_drive_in_use", "1 while a job or command holds the drive", MetricType::gauge, {}};
+  Family written{"tapegate_drive_written_bytes_total",
+                 "Bytes the drive received to write since its power-on (LOG SENSE 0x0C), as last read", MetricType::counter, {}};
+  Family read{"tapegate_drive_read_bytes_total",
+              "Bytes the drive sent from its tapes since its power-on (LOG SENSE 0x0C), as last read", MetricType::counter, {}};
+  Family stalls{"tapegate_drive_stalls_total", "Buffer underruns speed matching could not absorb, as last read",
+                MetricType::counter, {}};
+  Family backhitches{"tapegate_drive_backhitches_total", "Times the tape stopped and repositioned, as last read",
+                     MetricType::counter, {}};
+  Family cleaning{"tapegate_drive_cleaning_requested", "1 when the drive's last TapeAlert flags ask for cleaning",
+                  MetricType::gauge, {}};
+  Family alerts{"tapegate_drive_tapealert", "1 for each TapeAlert flag set at the drive's last read", MetricType::gauge, {}};
+  for (const auto& d : app.library->drives) {
+    if (d.drive == nullptr) continue;
+    const std::string name = d.drive->name();
+    if (app.drives) in_use.add(app.drives->owner_of(name) ? 1 : 0, {{"drive", name}});
+    const auto r = d.drive->last_readings();
+    if (r.data && r.data->bytes_from_host) written.add(static_cast<double>(*r.data->bytes_from_host), {{"drive", name}});
+    if (r.data && r.data->bytes_to_host) read.add(static_cast<double>(*r.data->bytes_to_host), {{"drive", name}});
+    if (r.counters) {
+      stalls.add(static_cast<double>(r.counters->stalls), {{"drive", name}});
+      backhitches.add(static_cast<double>(r.counters->backhitches), {{"drive", name}});
+    }
+    if (r.tape_alerts) {
+      cleaning.add(library::cleaning_requested(*r.tape_alerts) ? 1 : 0, {{"drive", name}});
+      for (const auto& a : *r.tape_alerts)
+        alerts.add(1, {{"drive", name}, {"flag", std::to_string(a.flag)}, {"name", a.name}, {"severity", a.severity}});
+    }
+  }
+  for (auto* f : {&in_use, &written, &read, &stalls, &backhitches, &cleaning, &alerts}) out.push_back(std::move(*f));
+}
 
 // Library: every element type counted, full ones counted, drives with their cartridge.
 bool collect_library(console::Appliance& app, std::vector<Family>& out) {
@@ -49,6 +88,7 @@ bool collect_library(console::Appliance& app, std::vector<Family>& out) {
   out.push_back(std::move(full));
   out.push_back(std::move(loaded));
   out.push_back(std::move(exception));
+  collect_drives(app, out);
   return true;
 }
 

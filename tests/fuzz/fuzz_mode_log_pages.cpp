@@ -6,6 +6,7 @@
 #include <span>
 
 #include "drivers/scsi/drive_counters_page.hpp"
+#include "drivers/scsi/sequential_access_page.hpp"
 #include "drivers/scsi/log_pages.hpp"
 #include "drivers/scsi/mode_pages.hpp"
 #include "drivers/scsi/tape_alert.hpp"
@@ -23,5 +24,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)tg::scsi::parse_log_page(in, size ? (data[0] & 0x3F) : 0);
   (void)tg::scsi::parse_tape_alert_page(in);
   (void)tg::scsi::parse_drive_counters_page(in);
+  (void)tg::scsi::parse_sequential_access_page(in);
   return 0;
 }
