@@ -1,6 +1,8 @@
 // The simulated drive's vendor log page 0x30 (board/README.md).
 #include <catch2/catch.hpp>
 
+#include "drivers/scsi/log_page_builder.hpp"
+
 #include "drivers/scsi/drive_counters_page.hpp"
 
 using namespace tg;
@@ -8,16 +10,8 @@ using namespace tg::scsi;
 using B = std::vector<std::uint8_t>;
 
 namespace {
-// One parameter: code, control 0x60, length, big-endian value.
-void param(B& page, std::uint16_t code, std::uint64_t value, std::uint8_t length = 8) {
-  page.insert(page.end(), {static_cast<std::uint8_t>(code >> 8), static_cast<std::uint8_t>(code), 0x60, length});
-  for (int i = length - 1; i >= 0; --i) page.push_back(static_cast<std::uint8_t>(i < 8 ? value >> (8 * i) : 0));
-}
-B page_of(const B& params) {
-  B p{0x30, 0x00, static_cast<std::uint8_t>(params.size() >> 8), static_cast<std::uint8_t>(params.size())};
-  p.insert(p.end(), params.begin(), params.end());
-  return p;
-}
+void param(B& page, std::uint16_t code, std::uint64_t value, std::uint8_t length = 8) { test::log_param(page, code, value, length); }
+B page_of(const B& params) { return test::log_page_of(0x30, params); }
 }  // namespace
 
 TEST_CASE("drive counters page: backhitches, speed and stalls") {

@@ -3,20 +3,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "drivers/scsi/log_page_builder.hpp"
+
 using namespace tg;
 using namespace tg::scsi;
 using B = std::vector<std::uint8_t>;
 
 namespace {
-void param(B& page, std::uint16_t code, std::uint64_t value, std::uint8_t length = 8) {
-  page.insert(page.end(), {static_cast<std::uint8_t>(code >> 8), static_cast<std::uint8_t>(code), 0x60, length});
-  for (int i = length - 1; i >= 0; --i) page.push_back(static_cast<std::uint8_t>(i < 8 ? value >> (8 * i) : 0));
-}
-B page_of(const B& params, std::uint8_t code = 0x0C) {
-  B p{code, 0x00, static_cast<std::uint8_t>(params.size() >> 8), static_cast<std::uint8_t>(params.size())};
-  p.insert(p.end(), params.begin(), params.end());
-  return p;
-}
+void param(B& page, std::uint16_t code, std::uint64_t value, std::uint8_t length = 8) { test::log_param(page, code, value, length); }
+B page_of(const B& params, std::uint8_t code = 0x0C) { return test::log_page_of(code, params); }
 }  // namespace
 
 TEST_CASE("sequential-access page: bytes from and to the host and the medium") {
