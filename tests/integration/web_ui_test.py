@@ -166,6 +166,16 @@ def main():
     if who != "olga (operator)":
         fail("logged in as %r" % who)
 
+    # The Drives page, and one drive's TapeAlert flags and MAM on request.
+    page.js("location.hash = '#drives'")
+    poll("the drives page", lambda: page.js("!!document.querySelector('.job[data-drive=\"drive0\"] button')"))
+    page.js("document.querySelector('.job[data-drive=\"drive0\"] button').click()")
+    details = poll("drive0's details", lambda: page.js(
+        "(() => { const t = document.querySelector('.job[data-drive=\"drive0\"]').innerText;"
+        " return t.includes('TapeAlert:') ? t : null; })()"))
+    if "TAPEGATE" not in details:
+        fail("drive0's details do not name its vendor: " + details)
+
     # Start a backup from the Jobs page.
     page.js("location.hash = '#jobs'")
     poll("the backup form", lambda: page.js("!document.getElementById('view-jobs').hidden"))

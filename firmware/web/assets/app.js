@@ -120,21 +120,36 @@ async function showLibrary() {
   $('lib-mail').replaceChildren(...(inv.mail_slots || []).map((m) => elementBox('mail', 'mail slot ' + m.mail, m)));
 }
 
+// Drives are shown on demand, never polled: reading a drive takes it for a
+// moment (a job starting then would find it busy), and reading TapeAlert
+// clears the drive's flags for the next reader. Details (MAM, TapeAlert)
+// only when asked for, per drive.
+async function driveDetails(name, box) {
+  box.replaceChildren(el('p', { class: 'muted' }, 'reading ' + name + '...'));
+  try {
+    const info = await api('GET', 'drive/info/' + encodeURIComponent(name));
+    const ta = await api('GET', 'drive/tapealert/' + encodeURIComponent(name));
+    const alerts = ta.alerts || [];
+    const cleaning = alerts.some((a) => /clean/i.test(a.alert || ''));
+    box.replaceChildren(
+      el('p', {}, 'TapeAlert: ' + (alerts.length ? alerts.map((a) => a.flag + ' ' + a.alert + ' (' + a.severity + ')').join('; ') : 'no flags set') +
+        (cleaning ? ' - cleaning needed' : '')),
+      renderReply(info));
+  } catch (e) {
+    if (e instanceof LoggedOut) throw e;
+    box.replaceChildren(el('p', { class: 'state-failed' }, e.message));
+  }
+}
+
 async function showDrives() {
   const st = await api('GET', 'status');
-  const parts = [];
+  const parts = [el('button', { type: 'button', class: 'secondary', onclick: () => refresh() }, 'Refresh')];
   for (const d of st.drives || []) {
-    const card = el('div', { class: 'job' }, el('h3', {}, d.drive + ' (' + d.state + ')'));
+    const details = el('div');
+    const card = el('div', { class: 'job', 'data-drive': d.drive }, el('h3', {}, d.drive + ' (' + d.state + ')'));
     card.append(renderReply({ cartridge: d.cartridge, ready: d.ready, density: d.density, block_size: d.block_size, write_protected: d.write_protected }));
-    try {
-      const ta = await api('GET', 'drive/tapealert/' + encodeURIComponent(d.drive));
-      const alerts = ta.alerts || [];
-      const cleaning = alerts.some((a) => /clean/i.test(JSON.stringify(a)));
-      card.append(el('p', {}, 'TapeAlert: ' + (alerts.length ? alerts.map(cellText).join('; ') : 'no flags set') + (cleaning ? ' - cleaning needed' : '')));
-    } catch (e) {
-      if (e instanceof LoggedOut) throw e;
-      card.append(el('p', { class: 'muted' }, 'TapeAlert: ' + e.message));
-    }
+    card.append(el('button', { type: 'button', class: 'secondary', onclick: () => driveDetails(d.drive, details) },
+      'TapeAlert and MAM of ' + d.drive), details);
     parts.push(card);
   }
   $('drives-list').replaceChildren(...parts);
@@ -193,7 +208,8 @@ async function showLog() {
 }
 
 const views = { library: showLibrary, drives: showDrives, jobs: showJobs, pools: showPools, catalog: showCatalog, log: showLog };
-const pollEvery = { library: 5000, drives: 10000, jobs: 1000, log: 5000 };
+// Polled: what reads no drive (the changer's inventory, jobs, the log).
+const pollEvery = { library: 5000, jobs: 1000, log: 5000 };
 
 async function refresh() {
   const name = currentView();
