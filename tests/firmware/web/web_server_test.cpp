@@ -17,7 +17,7 @@
 
 #include "firmware/access/user_store.hpp"
 #include "firmware/console/bench.hpp"
-#include "firmware/web/self_signed.hpp"
+#include "firmware/metrics/promtool.hpp"
 
 using namespace tg;
 using namespace tg::firmware;
@@ -157,10 +157,9 @@ TEST_CASE("web: /metrics for any user, accepted by promtool, naming every drive"
   CHECK_THAT(m->get_header_value("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
   CHECK_THAT(m->body, Catch::Contains("tapegate_drive_loaded{drive=\"drive0\""));
   CHECK_THAT(m->body, Catch::Contains("tapegate_drive_loaded{drive=\"drive1\""));
-  const auto file = w.bench.tmp.path() / "scrape.prom";
-  std::ofstream(file, std::ios::binary) << m->body;
-  const std::string cmd = "promtool check metrics < '" + file.string() + "' >/dev/null 2>&1";
-  CHECK(std::system(cmd.c_str()) == 0);
+  auto [status, verdict] = test::promtool_check(w.bench.tmp.path(), m->body);
+  INFO(verdict);
+  CHECK(status == 0);
 }
 
 TEST_CASE("web: garbage gets a clear 4xx and the server keeps serving", "[web][integration]") {
@@ -307,37 +306,4 @@ TEST_CASE("web: the pages need no login but their data does, and a browser sessi
   REQUIRE(out);
   CHECK(out->status == 200);
   CHECK(c.Get("/api/v1/inventory", with_cookie)->status == 401);
-}
-
-TEST_CASE("web: without the operator's certificate, one of our own made once into the state directory", "[web]") {
-  test::TempDir d;
-  auto made = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
-  REQUIRE(made.ok());
-  CHECK(made->created);
-  struct stat st {};
-  REQUIRE(::stat(made->key.c_str(), &st) == 0);
-  CHECK((st.st_mode & 0777) == 0600);
-  const auto fp = web::certificate_fingerprint(made->cert);
-  REQUIRE(fp.ok());
-  // Its names: the served address (and loopback for the appliance itself).
-  const std::string text_file = (d.path() / "cert.txt").string();
-  REQUIRE(std::system(("openssl x509 -noout -text -in '" + made->cert.string() + "' > '" + text_file + "'").c_str()) == 0);
-  std::ifstream in(text_file);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK_THAT(text, Catch::Contains("IP Address:192.0.2.10") && Catch::Contains("TLS Web Server Authentication") &&
-                       Catch::Contains("prime256v1"));
-  // The key matches: a TLS server starts with the pair.
-  REQUIRE(std::system(("openssl x509 -noout -pubkey -in '" + made->cert.string() + "' > '" + text_file + ".a' && " +
-                       "openssl pkey -pubout -in '" + made->key.string() + "' > '" + text_file + ".b' && cmp -s '" +
-                       text_file + ".a' '" + text_file + ".b'").c_str()) == 0);
-  // The next start keeps it: the fingerprint the operator pinned stays.
-  auto again = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
-  REQUIRE(again.ok());
-  CHECK_FALSE(again->created);
-  CHECK(web::certificate_fingerprint(again->cert).value() == *fp);
-  // Half a pair is named, never silently replaced.
-  std::filesystem::remove(made->key);
-  auto half = web::ensure_self_signed(d.path() / "tls", "192.0.2.10");
-  REQUIRE_FALSE(half.ok());
-  CHECK_THAT(half.error().message, Catch::Contains("incomplete"));
 }
