@@ -31,15 +31,7 @@ std::string job_owner(const JobContext& ctx, const std::string& what) {
 Result<library::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                          const std::optional<std::string>& only) {
   auto* drives = TG_TRY(reservations(app));
-  return drives->reserve_waiting(
-      owner, only, [&ctx] { return ctx.cancelled(); },
-      [&](const Error& busy) {
-        ctx.log(LogLevel::notice, "waiting for " + (only ? "drive " + *only : std::string("a drive")) + ": " + busy.message);
-        ProgressSnapshot p;
-        p.phase.set("waiting for a drive");
-        if (only) p.drive.set(*only);
-        ctx.progress(p);
-      });
+  return library::wait_for_drive(*drives, ctx, owner, only);
 }
 
 Result<drivers::Inventory> read_inventory(Appliance& app, drivers::Library& lib) {

@@ -51,9 +51,7 @@ Result<UnloadResult> unload_to_home(Appliance& app, drivers::Library& lib, libra
 // What a job is called where it holds a drive: "job 3 (backup nightly)",
 // or `what` when its runner does not number jobs.
 std::string job_owner(const JobContext& ctx, const std::string& what);
-// For jobs: the first drive that is free (or `only` when given), waiting
-// while all are busy and saying so (and who holds them) in the job's
-// progress and log; Errc::cancelled when the job is cancelled meanwhile.
+// library::wait_for_drive on the appliance's reservations.
 Result<library::DriveLease> wait_for_drive(Appliance& app, JobContext& ctx, const std::string& owner,
                                          const std::optional<std::string>& only = std::nullopt);
 

@@ -94,10 +94,11 @@ Result<DriveLease> DriveReservations::reserve_locked(const std::string& owner, c
 Result<DriveLease> DriveReservations::reserve_waiting(const std::string& owner, const std::optional<std::string>& drive,
                                                       const std::function<bool()>& cancelled,
                                                       const std::function<void(const Error&)>& waiting,
-                                                      std::chrono::milliseconds poll) {
+                                                      std::chrono::milliseconds poll,
+                                                      const std::optional<std::string>& prefer_loaded) {
   for (bool told = false;; told = true) {
     std::unique_lock<std::mutex> lk(mu_);
-    auto r = reserve_locked(owner, drive, std::nullopt);
+    auto r = reserve_locked(owner, drive, prefer_loaded);
     if (r.ok() || r.error().code != Errc::busy) return r;
     // Asked outside our lock: `cancelled` and `waiting` take the job's locks.
     lk.unlock();
@@ -142,6 +143,20 @@ void DriveReservations::note_loaded(const std::string& drive, std::optional<std:
   std::lock_guard<std::mutex> g(mu_);
   for (auto& s : slots_)
     if (s.drive->drive && s.drive->drive->name() == drive && !s.owner) s.loaded = std::move(barcode);
+}
+
+Result<DriveLease> wait_for_drive(DriveReservations& drives, JobContext& ctx, const std::string& owner,
+                                  const std::optional<std::string>& only, const std::optional<std::string>& prefer_loaded) {
+  return drives.reserve_waiting(
+      owner, only, [&ctx] { return ctx.cancelled(); },
+      [&](const Error& busy) {
+        ctx.log(LogLevel::notice, "waiting for " + (only ? "drive " + *only : std::string("a drive")) + ": " + busy.message);
+        ProgressSnapshot p;
+        p.phase.set("waiting for a drive");
+        if (only) p.drive.set(*only);
+        ctx.progress(p);
+      },
+      std::chrono::milliseconds(200), prefer_loaded);
 }
 
 }  // namespace tg::firmware::library

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "drivers/library.hpp"
+#include "firmware/job/job_context.hpp"
 #include "hal/result.hpp"
 
 namespace tg::firmware::library {
@@ -83,7 +84,8 @@ class DriveReservations {
   Result<DriveLease> reserve_waiting(const std::string& owner, const std::optional<std::string>& drive,
                                      const std::function<bool()>& cancelled,
                                      const std::function<void(const Error&)>& waiting,
-                                     std::chrono::milliseconds poll = std::chrono::milliseconds(200));
+                                     std::chrono::milliseconds poll = std::chrono::milliseconds(200),
+                                     const std::optional<std::string>& prefer_loaded = std::nullopt);
   // Waiters re-check cancellation now (a job was cancelled).
   void wake_waiters();
 
@@ -118,5 +120,15 @@ class DriveReservations {
   std::vector<Slot> slots_;
   std::mutex changer_mu_;    // used on the root only
 };
+
+// For jobs: the first drive that is free (or `only` when given), waiting
+// while all are busy and saying so (and who holds them) in the job's
+// progress and log; Errc::cancelled when the job is cancelled meanwhile.
+// Every job takes its drive this way, so no job fails because a console
+// command held the drive for a moment.
+// `prefer_loaded`: a free drive already holding that barcode first.
+Result<DriveLease> wait_for_drive(DriveReservations& drives, JobContext& ctx, const std::string& owner,
+                                  const std::optional<std::string>& only = std::nullopt,
+                                  const std::optional<std::string>& prefer_loaded = std::nullopt);
 
 }  // namespace tg::firmware::library

@@ -14,7 +14,9 @@ LibraryCartridges::~LibraryCartridges() { (void)release(); }
 Result<TapeReader*> LibraryCartridges::mount(const std::string& barcode, const std::string& why, JobContext& ctx) {
   drivers::Library& lib = drives_.library();
   if (lib.changer == nullptr) return make_error(Errc::unsupported, "library " + lib.name + " has no changer");
-  if (!lease_) lease_.emplace(TG_TRY(drives_.reserve(options_.owner, options_.drive, barcode)));
+  // Waiting, like every job: a console command holding the drive for a
+  // moment (status, drive info) must not fail the restore.
+  if (!lease_) lease_.emplace(TG_TRY(library::wait_for_drive(drives_, ctx, options_.owner, options_.drive, barcode)));
   reader_.reset();
   if (auto loaded = lease_->loaded(); loaded && *loaded != barcode) TG_CHECK(library::unload_home(lib, *lease_));
   std::chrono::milliseconds waited{0};

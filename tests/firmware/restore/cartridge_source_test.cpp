@@ -135,3 +135,38 @@ TEST_CASE("a restore waiting for the operator is cancelled at once", "[restore][
   }));
   CHECK(j.state == service::JobState::cancelled);
 }
+
+TEST_CASE("a restore waits for a drive a console command holds, says so, and runs when it is freed", "[restore][operator]") {
+  test::Bench b("sim:drives=1,slots=8,mailslots=2,cartridges=2,cartridge-mb=16");
+  const fs::path repo = b.tmp.path() / "repo";
+  fs::create_directories(repo / "dump");
+  const auto data = test::bytes_of(200'000, 13);
+  std::ofstream(repo / "dump" / "b.vma.zst", std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+  REQUIRE(b.run({"pool", "create", "weekly"}).exit_status == kExitOk);
+  REQUIRE(b.run({"backup", repo.string(), "--pool", "weekly", "--job", "nightly"}).exit_status == kExitOk);
+
+  // `status` or `drive info` hold the drive for a moment; here for as long as
+  // the test likes.
+  auto held = b.drives->reserve("drive info", "drive0");
+  REQUIRE(held.ok());
+  b.app.in_service = true;
+  const fs::path out = b.tmp.path() / "restored";
+  auto started = b.run({"restore", "nightly", "--to", out.string(), "--json"});
+  REQUIRE(started.exit_status == kExitOk);
+  const std::uint64_t id = started_job(started);
+  service::JobInfo j;
+  REQUIRE(test::eventually([&] {
+    j = *b.jobs->get(id);
+    return (j.has_progress && j.progress.phase.view() == "waiting for a drive") || service::job_finished(j.state);
+  }));
+  INFO(j.error.message);
+  REQUIRE_FALSE(service::job_finished(j.state));  // not failed "busy": waiting
+  held->release();
+  REQUIRE(test::eventually([&] {
+    j = *b.jobs->get(id);
+    return service::job_finished(j.state);
+  }, std::chrono::seconds(60)));
+  INFO(j.error.message);
+  REQUIRE(j.state == service::JobState::succeeded);
+  CHECK(read_all(out / "dump" / "b.vma.zst") == data);
+}
