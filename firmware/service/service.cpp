@@ -7,21 +7,10 @@
 #include "firmware/console/dispatch.hpp"
 #include "firmware/service/terminal_session.hpp"
 #include "firmware/version.hpp"
+#include "firmware/console/unattended.hpp"
 #include "hal/serial/serial_port.hpp"
 
 namespace tg::firmware::service {
-namespace {
-
-// The self-test at boot: nobody to ask, nothing streamed.
-class BootInteraction final : public console::Interaction {
- public:
-  bool interactive() const override { return false; }
-  bool confirm(const std::string&) override { return false; }
-  void stream(const std::string&, bool) override {}
-  bool stop_requested() override { return false; }
-};
-
-}  // namespace
 
 Service::Service(console::Appliance& app, const console::CommandTable& table, ServiceOptions options)
     : app_(app), table_(table), options_(std::move(options)) {}
@@ -46,7 +35,7 @@ Status Service::start(const std::function<void(const std::string&)>& out) {
   if (app_.log) app_.log->add(LogLevel::notice, "service", std::string("starting tapegate ") + firmware::version());
 
   if (app_.library) {
-    BootInteraction quiet;
+    console::Unattended quiet;
     auto st = console::execute_words(table_, app_, quiet, {"selftest"});
     out(st.output);
     if (st.exit_status != console::kExitOk) out("self-test reported problems; the console stays available to fix them\n");

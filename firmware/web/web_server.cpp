@@ -14,6 +14,7 @@
 #include "firmware/access/user_store.hpp"
 #include "firmware/console/dispatch.hpp"
 #include "firmware/console/escape.hpp"
+#include "firmware/console/unattended.hpp"
 #include "firmware/metrics/appliance_metrics.hpp"
 #include "firmware/web/api_call.hpp"
 #include "firmware/web/assets.hpp"
@@ -35,16 +36,6 @@ constexpr const char* kSessionCookie = "tapegate_session";
 constexpr const char* kPagePolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-// An API caller has no terminal: destructive commands need "force": true
-// (and with it the admin role), and nothing is streamed.
-class ApiInteraction final : public console::Interaction {
- public:
-  bool interactive() const override { return false; }
-  bool confirm(const std::string&) override { return false; }
-  void stream(const std::string&, bool) override {}
-  bool stop_requested() override { return false; }
-};
 
 void send_json_error(httplib::Response& res, int status, const Error& e) {
   res.status = status;
@@ -351,7 +342,7 @@ void WebServer::Impl::api(const httplib::Request& req, httplib::Response& res) {
     return send_error(res, 400, Errc::invalid_argument, "'dump' writes a tape file to the terminal's output; run it on the console");
   if (app.log && parsed->spec->role != access::Role::viewer)
     app.log->add(LogLevel::info, "web", t_caller.user + " ran '" + parsed->spec->name + "'");
-  ApiInteraction io;
+  console::Unattended io;
   auto outcome = console::execute_words(table, app, io, *words, /*json=*/true);
   res.status = status_for(outcome);
   res.set_content(outcome.output, "application/json");

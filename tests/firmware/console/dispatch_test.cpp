@@ -6,6 +6,7 @@
 
 #include "firmware/console/commands.hpp"
 #include "firmware/console/dispatch.hpp"
+#include "firmware/console/unattended.hpp"
 #include "firmware/log/event_log.hpp"
 #include "firmware/service/job_manager.hpp"
 #include "firmware/service/saved_jobs.hpp"
@@ -53,18 +54,6 @@ TEST_CASE("progress line of a backup: bytes, rate, ETA, cartridge, streaming or 
   CHECK(console::progress_line(k) == "job 4 (nightly): running, reading new labels");
 }
 
-namespace {
-
-class NoOperator final : public console::Interaction {
- public:
-  bool interactive() const override { return false; }
-  bool confirm(const std::string&) override { return false; }
-  void stream(const std::string&, bool) override {}
-  bool stop_requested() override { return false; }
-};
-
-}  // namespace
-
 TEST_CASE("a failed report reads the same in the service's job status and watch as in the one-shot exit status", "[console]") {
   hal::ManualClock clock;
   EventLog log(clock, std::nullopt);
@@ -80,7 +69,7 @@ TEST_CASE("a failed report reads the same in the service's job status and watch 
   console::Appliance app;
   app.jobs = &jobs;
   app.log = &log;
-  NoOperator io;
+  console::Unattended io;
 
   // One-shot: the command waits for its job and exits 1 with the report.
   auto oneshot = console::execute_line(*table, app, io, "test report");
