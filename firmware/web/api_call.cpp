@@ -54,6 +54,11 @@ class WordList {
     seen_.push_back(name);
     TG_CHECK(add("--" + name));
     if (value) {
+      // A value is one word after its option; one that looks like an
+      // option would be taken as one by an option without a value
+      // (?uncommitted=--force): refused like any word starting with '-'.
+      if (!value->empty() && value->front() == '-')
+        return Error(Errc::invalid_argument, "the value of '" + name + "' starts with '-'");
       if (value->size() > kMaxApiWordBytes)
         return Error(Errc::invalid_argument, "the value of '" + name + "' is longer than " +
                                                  std::to_string(kMaxApiWordBytes) + " bytes");

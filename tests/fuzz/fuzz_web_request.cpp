@@ -48,14 +48,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto words = w::api_words(*parts, query, body);
   if (!words.ok()) return 0;
   if (words->empty() || words->size() > w::kMaxApiWords) __builtin_trap();
-  // Options are exactly those named in the query or the body: every
-  // "--" word is one of theirs, and no positional word starts with '-'.
+  // Options are exactly those named in the query or the body: every word
+  // starting with '-' is "--" and a name of theirs, never a value or an
+  // argument, so no value can turn into an option.
   std::size_t options = 0;
   for (const auto& word : *words) {
     if (word.size() > w::kMaxApiWordBytes + 2 || word.empty()) __builtin_trap();
     for (unsigned char c : word)
       if (c < 0x20 || c == 0x7f) __builtin_trap();
-    if (word.rfind("--", 0) == 0) ++options;
+    if (word.front() == '-') {
+      if (word.rfind("--", 0) != 0 || word.size() < 3 || word[2] < 'a' || word[2] > 'z') __builtin_trap();
+      ++options;
+    }
   }
   if (options > query.size() + body.size()) __builtin_trap();
   for (std::size_t i = 0; i < parts->size(); ++i)

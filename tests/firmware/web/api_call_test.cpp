@@ -40,6 +40,10 @@ TEST_CASE("api words: path parts, query options and JSON body options", "[web]")
 TEST_CASE("api words: nothing a client sends turns into an option it did not name", "[web]") {
   CHECK_THAT(refused({"drive", "info", "--force"}), Catch::Contains("starts with '-'"));
   CHECK_THAT(refused({"drive", "erase"}, {}, R"({"args": ["-f"]})"), Catch::Contains("starts with '-'"));
+  // A value that looks like an option would become one after an option
+  // that takes none (found by fuzz_web_request).
+  CHECK_THAT(refused({"catalog", "list"}, {{"uncommitted", "--force"}}), Catch::Contains("starts with '-'"));
+  CHECK_THAT(refused({"backup"}, {}, R"({"pool": "--force"})"), Catch::Contains("starts with '-'"));
   CHECK_THAT(refused({"status"}, {{"json", ""}}), Catch::Contains("implied"));
   CHECK_THAT(refused({"status"}, {{"Pool", "x"}}), Catch::Contains("not an option name"));
   CHECK_THAT(refused({"status"}, {{"pool x", "x"}}), Catch::Contains("not an option name"));
