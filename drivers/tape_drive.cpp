@@ -207,18 +207,24 @@ Status TapeDrive::erase(bool long_erase) {
   return {};
 }
 
+Result<std::optional<Bytes>> TapeDrive::log_page(const char* op, std::uint8_t page, std::span<std::uint8_t> buf) {
+  const auto cdb = scsi::log_sense(page, buf.size());
+  Completion c = TG_TRY(run(op, cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
+  if (!c.good()) {
+    if (c.sense->key == key::illegal_request) return std::optional<Bytes>{};
+    return lun_.sense_error(op, *c.sense);
+  }
+  return std::optional<Bytes>(Bytes(buf).first(c.transferred));
+}
+
 Result<std::vector<TapeAlert>> TapeDrive::tape_alerts() {
+  static constexpr const char* op = "LOG SENSE";
   // 64 parameters of 5 bytes after a 4-byte header.
   std::array<std::uint8_t, 4 + 64 * 5> buf{};
-  const auto cdb = scsi::log_sense(scsi::log_page::tape_alert, buf.size());
-  Completion c = TG_TRY(run("LOG SENSE", cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
-  if (!c.good()) {
-    if (c.sense->key == key::illegal_request)
-      return lun_.error(Errc::unsupported, "LOG SENSE", "the drive has no TapeAlert log page");
-    return lun_.sense_error("LOG SENSE", *c.sense);
-  }
-  auto mask = scsi::parse_tape_alert_page(std::span<const std::uint8_t>(buf).first(c.transferred));
-  if (!mask) return lun_.error(Errc::parse_error, "LOG SENSE", mask.error().message);
+  auto reply = TG_TRY(log_page(op, scsi::log_page::tape_alert, buf));
+  if (!reply) return lun_.error(Errc::unsupported, op, "the drive has no TapeAlert log page");
+  auto mask = scsi::parse_tape_alert_page(*reply);
+  if (!mask) return lun_.error(Errc::parse_error, op, mask.error().message);
   std::vector<TapeAlert> alerts;
   for (std::uint8_t flag = 1; flag <= 64; ++flag) {
     if (!(*mask & (std::uint64_t{1} << (flag - 1)))) continue;
@@ -233,13 +239,9 @@ Result<std::vector<TapeAlert>> TapeDrive::tape_alerts() {
 Result<std::optional<scsi::SequentialAccessCounters>> TapeDrive::data_counters() {
   static constexpr const char* op = "LOG SENSE 0x0C";
   std::array<std::uint8_t, 4 + 8 * 12> buf{};
-  const auto cdb = scsi::log_sense(scsi::log_page::sequential_access, buf.size());
-  Completion c = TG_TRY(run(op, cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
-  if (!c.good()) {
-    if (c.sense->key == key::illegal_request) return std::optional<scsi::SequentialAccessCounters>{};
-    return lun_.sense_error(op, *c.sense);
-  }
-  auto counters = scsi::parse_sequential_access_page(std::span<const std::uint8_t>(buf).first(c.transferred));
+  auto reply = TG_TRY(log_page(op, scsi::log_page::sequential_access, buf));
+  if (!reply) return std::optional<scsi::SequentialAccessCounters>{};
+  auto counters = scsi::parse_sequential_access_page(*reply);
   if (!counters) return lun_.error(Errc::parse_error, op, counters.error().message);
   std::lock_guard lk(readings_mu_);
   last_.data = *counters;
@@ -261,17 +263,12 @@ Result<std::optional<scsi::DriveCounters>> TapeDrive::drive_counters() {
   }
   if (!*has_counters_page_) return std::optional<scsi::DriveCounters>{};
   std::array<std::uint8_t, 4 + 8 * 12> buf{};
-  const auto cdb = scsi::log_sense(scsi::log_page::tapegate_counters, buf.size());
-  Completion c = TG_TRY(run(op, cdb, hal::DataDirection::from_device, {}, buf, timeouts::log_or_mam));
-  if (!c.good()) {
-    // A TAPEGATE personality without the speed page (a quirk board).
-    if (c.sense->key == key::illegal_request) {
-      has_counters_page_ = false;
-      return std::optional<scsi::DriveCounters>{};
-    }
-    return lun_.sense_error(op, *c.sense);
+  auto reply = TG_TRY(log_page(op, scsi::log_page::tapegate_counters, buf));
+  if (!reply) {  // a TAPEGATE personality without the speed page (a quirk board)
+    has_counters_page_ = false;
+    return std::optional<scsi::DriveCounters>{};
   }
-  auto counters = scsi::parse_drive_counters_page(std::span<const std::uint8_t>(buf).first(c.transferred));
+  auto counters = scsi::parse_drive_counters_page(*reply);
   if (!counters) return lun_.error(Errc::parse_error, op, counters.error().message);
   std::lock_guard lk(readings_mu_);
   last_.counters = *counters;

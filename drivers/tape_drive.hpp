@@ -171,6 +171,10 @@ class TapeDrive {
                          std::span<const std::uint8_t> out, std::span<std::uint8_t> in,
                          std::chrono::milliseconds timeout);
   Status run_no_data(const char* op, std::span<const std::uint8_t> cdb, std::chrono::milliseconds timeout);
+  // LOG SENSE of one page into `buf`: the reply's bytes, or std::nullopt
+  // when the drive has no such page (ILLEGAL REQUEST); other sense is an
+  // error naming `op`.
+  Result<std::optional<Bytes>> log_page(const char* op, std::uint8_t page, std::span<std::uint8_t> buf);
   Status refuse_if_position_lost(const char* op);
   Result<WriteStatus> write_filemarks(std::uint32_t count, bool immediate);
   void advance(std::uint64_t objects);
