@@ -9,7 +9,7 @@ namespace {
 
 // A word the command table will see: bounded, printable UTF-8 (the console's
 // own rule for lines: no control bytes), and not an option.
-Status check_word(const std::string& w, const char* what) {
+Status check_word(const std::string& w, std::string_view what) {
   if (w.empty()) return Error(Errc::invalid_argument, std::string(what) + " is empty");
   if (w.size() > kMaxApiWordBytes)
     return Error(Errc::invalid_argument, std::string(what) + " is longer than " + std::to_string(kMaxApiWordBytes) + " bytes");
@@ -54,16 +54,11 @@ class WordList {
     seen_.push_back(name);
     TG_CHECK(add("--" + name));
     if (value) {
-      // A value is one word after its option; one that looks like an
-      // option would be taken as one by an option without a value
-      // (?uncommitted=--force): refused like any word starting with '-'.
-      if (!value->empty() && value->front() == '-')
-        return Error(Errc::invalid_argument, "the value of '" + name + "' starts with '-'");
-      if (value->size() > kMaxApiWordBytes)
-        return Error(Errc::invalid_argument, "the value of '" + name + "' is longer than " +
-                                                 std::to_string(kMaxApiWordBytes) + " bytes");
-      if (console::terminal_text(*value) != *value)
-        return Error(Errc::invalid_argument, "the value of '" + name + "' has control characters or is not UTF-8");
+      // A value is one word after its option, held to the rule of every
+      // word: one that looks like an option would be taken as one by an
+      // option without a value (?uncommitted=--force). An empty value is a
+      // value (an empty string in JSON).
+      if (!value->empty()) TG_CHECK(check_word(*value, "the value of '" + name + "'"));
       TG_CHECK(add(*value));
     }
     return {};

@@ -37,13 +37,9 @@ constexpr const char* kPagePolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-void send_json_error(httplib::Response& res, int status, const Error& e) {
-  res.status = status;
-  res.set_content(console::render_error_json(e), "application/json");
-}
-
 void send_error(httplib::Response& res, int status, Errc code, const std::string& message) {
-  send_json_error(res, status, Error(code, message));
+  res.status = status;
+  res.set_content(console::render_error_json(Error(code, message)), "application/json");
 }
 
 // What a command's failure means to an HTTP client.
@@ -115,6 +111,9 @@ struct WebServer::Impl {
 
   httplib::Server::HandlerResponse authenticate(const httplib::Request& req, httplib::Response& res);
   bool serve_page(const httplib::Request& req, httplib::Response& res);
+  bool locked_out(const std::string& client, httplib::Response& res);
+  void login_failed(const std::string& user, const std::string& client);
+  bool authorized(const console::CommandSpec& spec, bool force, const httplib::Request& req, httplib::Response& res);
   bool basic_caller(const httplib::Request& req, httplib::Response& res);
   bool session_caller(const httplib::Request& req, httplib::Response& res);
   void login(const httplib::Request& req, httplib::Response& res);
@@ -151,6 +150,43 @@ bool WebServer::Impl::serve_page(const httplib::Request& req, httplib::Response&
   return true;
 }
 
+// True (answered 429) while `client` must wait after failed logins.
+bool WebServer::Impl::locked_out(const std::string& client, httplib::Response& res) {
+  auto wait = guard.locked_out(client);
+  if (!wait) return false;
+  res.set_header("Retry-After", std::to_string(wait->count()));
+  send_error(res, 429, Errc::busy,
+             "too many failed logins from " + client + "; try again in " + std::to_string(wait->count()) + " s");
+  return true;
+}
+
+void WebServer::Impl::login_failed(const std::string& user, const std::string& client) {
+  guard.failed(client);
+  if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + user + "' from " + client);
+}
+
+// Whether the caller may run `spec` (with --force: admin) this way: 403
+// naming the role needed, or 405 for a GET of a command that changes
+// something (browsers and proxies repeat and prefetch GETs). Asked from the
+// path before the body is read, and again for the command the whole
+// request names.
+bool WebServer::Impl::authorized(const console::CommandSpec& spec, bool force, const httplib::Request& req,
+                                 httplib::Response& res) {
+  const access::Role need = force ? access::Role::admin : spec.role;
+  if (!access::role_allows(t_caller.role, need)) {
+    send_error(res, 403, Errc::invalid_argument,
+               "'" + spec.name + (force ? " --force'" : "'") + " needs the " + role_word(need) + " role; " +
+                   t_caller.user + " is " + role_word(t_caller.role));
+    return false;
+  }
+  if (req.method != "POST" && spec.role != access::Role::viewer) {
+    res.set_header("Allow", "POST");
+    send_error(res, 405, Errc::invalid_argument, "'" + spec.name + "' changes the library or the catalog: use POST");
+    return false;
+  }
+  return true;
+}
+
 // A script's request: HTTP Basic, checked against the users file (the
 // slow hash once, then the remembered keyed hash). False: answered (401/503).
 bool WebServer::Impl::basic_caller(const httplib::Request& req, httplib::Response& res) {
@@ -171,8 +207,7 @@ bool WebServer::Impl::basic_caller(const httplib::Request& req, httplib::Respons
     }
     role = *checked;
     if (!role) {
-      guard.failed(client);
-      if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + creds->user + "' from " + client);
+      login_failed(creds->user, client);
       unauthorized(req, res, "wrong user name or password");
       return false;
     }
@@ -203,11 +238,7 @@ bool WebServer::Impl::session_caller(const httplib::Request& req, httplib::Respo
 
 void WebServer::Impl::login(const httplib::Request& req, httplib::Response& res) {
   const std::string client = req.remote_addr;
-  if (auto wait = guard.locked_out(client)) {
-    res.set_header("Retry-After", std::to_string(wait->count()));
-    return send_error(res, 429, Errc::busy,
-                      "too many failed logins from " + client + "; try again in " + std::to_string(wait->count()) + " s");
-  }
+  if (locked_out(client, res)) return;
   const auto body = nlohmann::json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("user") || !body["user"].is_string() ||
       !body.contains("password") || !body["password"].is_string())
@@ -217,8 +248,7 @@ void WebServer::Impl::login(const httplib::Request& req, httplib::Response& res)
   auto checked = users.authenticate(user, password);
   if (!checked) return send_error(res, 503, checked.error().code, checked.error().message);
   if (!*checked) {
-    guard.failed(client);
-    if (app.log) app.log->add(LogLevel::warning, "web", "failed login as '" + user + "' from " + client);
+    login_failed(user, client);
     return send_error(res, 401, Errc::invalid_argument, "wrong user name or password");
   }
   guard.succeeded(client);
@@ -268,18 +298,10 @@ httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Re
     send_error(res, 404, Errc::not_found, "nothing at " + console::terminal_text(req.path) + "; the API is under /api/v1/");
     return HR::Handled;
   }
-  const std::string client = req.remote_addr;
-  if (auto wait = guard.locked_out(client)) {
-    res.set_header("Retry-After", std::to_string(wait->count()));
-    send_error(res, 429, Errc::busy,
-               "too many failed logins from " + client + "; try again in " + std::to_string(wait->count()) + " s");
-    return HR::Handled;
-  }
+  if (locked_out(req.remote_addr, res)) return HR::Handled;
   if (req.has_header("Authorization") ? !basic_caller(req, res) : !session_caller(req, res)) return HR::Handled;
   if (req.path == "/api/v1/logout" || req.path == "/api/v1/session") return HR::Unhandled;
   if (!api) return HR::Unhandled;  // /metrics: any user
-  const access::Role role = t_caller.role;
-  const std::string& user = t_caller.user;
   // Authorization from the path alone, before the body is read.
   auto parts = split_api_path(api_rest(req.target));
   if (!parts) {
@@ -291,18 +313,7 @@ httplib::Server::HandlerResponse WebServer::Impl::authenticate(const httplib::Re
     send_error(res, 404, Errc::not_found, "no command '" + console::terminal_text((*parts)[0]) + "'; GET /api/v1/help lists them");
     return HR::Handled;
   }
-  if (!access::role_allows(role, spec->role)) {
-    send_error(res, 403, Errc::invalid_argument,
-               "'" + spec->name + "' needs the " + role_word(spec->role) + " role; " + user + " is " + role_word(role));
-    return HR::Handled;
-  }
-  // A GET never changes anything (browsers and proxies repeat and prefetch
-  // GETs): commands above the viewer role are POST only.
-  if (req.method != "POST" && spec->role != access::Role::viewer) {
-    res.set_header("Allow", "POST");
-    send_error(res, 405, Errc::invalid_argument, "'" + spec->name + "' changes the library or the catalog: use POST");
-    return HR::Handled;
-  }
+  if (!authorized(*spec, /*force=*/false, req, res)) return HR::Handled;
   // A body in any form but JSON is refused unread: no browser form posted
   // from another site can start a job with this user's login.
   if (req.method == "POST" && req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0" &&
@@ -323,16 +334,8 @@ void WebServer::Impl::api(const httplib::Request& req, httplib::Response& res) {
   auto parsed = table.parse(*words);
   if (!parsed) return send_error(res, 400, parsed.error().code, parsed.error().message);
   // The words may name a different command than the path's first parts
-  // ("inventory" with read-labels): its role is the one that counts.
-  const access::Role need = parsed->force ? access::Role::admin : parsed->spec->role;
-  if (!access::role_allows(t_caller.role, need))
-    return send_error(res, 403, Errc::invalid_argument,
-                      "'" + parsed->spec->name + (parsed->force ? " --force'" : "'") + " needs the " + role_word(need) +
-                          " role; " + t_caller.user + " is " + role_word(t_caller.role));
-  if (req.method != "POST" && parsed->spec->role != access::Role::viewer) {
-    res.set_header("Allow", "POST");
-    return send_error(res, 405, Errc::invalid_argument, "'" + parsed->spec->name + "' changes the library or the catalog: use POST");
-  }
+  // ("inventory" with read-labels), and --force: what they name counts.
+  if (!authorized(*parsed->spec, parsed->force, req, res)) return;
   // Commands that follow until something ends hold a connection open for
   // hours; the API polls instead.
   if (parsed->spec->name == "job watch" || parsed->args.has("follow"))
